@@ -1,0 +1,67 @@
+#ifndef INCENTIVES_COPENSSL_SHIM_H
+#define INCENTIVES_COPENSSL_SHIM_H
+
+// System OpenSSL 3 (Debian's libssl-dev). Function-like macros and SSL_OP_* bit constants do
+// not import into Swift, so each one the product uses gets a small static inline shim here.
+
+#include <openssl/ssl.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/rand.h>
+#include <openssl/crypto.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+#include <openssl/ec.h>
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
+
+static inline int shim_SSL_CTX_set_min_proto_version(SSL_CTX *ctx, int version) {
+    return (int)SSL_CTX_set_min_proto_version(ctx, version);
+}
+static inline int shim_SSL_CTX_set_max_proto_version(SSL_CTX *ctx, int version) {
+    return (int)SSL_CTX_set_max_proto_version(ctx, version);
+}
+static inline long shim_SSL_CTX_set_mode(SSL_CTX *ctx, long mode) {
+    return SSL_CTX_set_mode(ctx, mode);
+}
+static inline long shim_SSL_CTX_set_session_cache_mode(SSL_CTX *ctx, long mode) {
+    return SSL_CTX_set_session_cache_mode(ctx, mode);
+}
+static inline long shim_SSL_CTX_sess_set_cache_size(SSL_CTX *ctx, long size) {
+    return SSL_CTX_sess_set_cache_size(ctx, size);
+}
+static inline int shim_SSL_CTX_set1_groups_list(SSL_CTX *ctx, const char *list) {
+    return (int)SSL_CTX_set1_groups_list(ctx, list);
+}
+static inline long shim_SSL_session_reused(const SSL *ssl) {
+    return SSL_session_reused(ssl);
+}
+
+static const uint64_t shim_SSL_OP_NO_COMPRESSION = SSL_OP_NO_COMPRESSION;
+static const uint64_t shim_SSL_OP_NO_RENEGOTIATION = SSL_OP_NO_RENEGOTIATION;
+static const uint64_t shim_SSL_OP_NO_SSLv3 = SSL_OP_NO_SSLv3;
+static const uint64_t shim_SSL_OP_NO_TLSv1 = SSL_OP_NO_TLSv1;
+static const uint64_t shim_SSL_OP_NO_TLSv1_1 = SSL_OP_NO_TLSv1_1;
+static const uint64_t shim_SSL_OP_IGNORE_UNEXPECTED_EOF = SSL_OP_IGNORE_UNEXPECTED_EOF;
+static const uint64_t shim_SSL_OP_CIPHER_SERVER_PREFERENCE = SSL_OP_CIPHER_SERVER_PREFERENCE;
+static const long shim_SSL_MODE_RELEASE_BUFFERS = SSL_MODE_RELEASE_BUFFERS;
+static const long shim_SSL_MODE_AUTO_RETRY = SSL_MODE_AUTO_RETRY;
+static const long shim_SSL_SESS_CACHE_SERVER = SSL_SESS_CACHE_SERVER;
+
+static inline long shim_BIO_set_mem_eof_return(BIO *bio, long value) {
+    return BIO_set_mem_eof_return(bio, value);
+}
+static inline void shim_OPENSSL_free(void *pointer) {
+    OPENSSL_free(pointer);
+}
+static inline EVP_PKEY *shim_EVP_EC_gen_P256(void) {
+    return EVP_EC_gen("P-256");
+}
+static inline int shim_X509V3_set_ctx_nodb(X509V3_CTX *ctx) {
+    X509V3_set_ctx_nodb(ctx);
+    return 1;
+}
+
+#endif

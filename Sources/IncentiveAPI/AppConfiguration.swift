@@ -1,0 +1,30 @@
+public import Foundation
+public import Logging
+
+/// Everything the service is configured with, filled once at start from flags and environment.
+public struct AppConfiguration: Sendable {
+    public var host = "127.0.0.1"
+    public var port = 8443
+    /// Issuer, links and metadata; derived from the bound address when nil.
+    public var publicBaseURL: URL?
+    public var dataDirectory = URL(fileURLWithPath: "data")
+    /// Where dev certificates are made when no certificate is configured.
+    public var certificatesDirectory = URL(fileURLWithPath: "certs")
+    /// A PEM chain and key; when both are nil, development certificates are used.
+    public var certificatePath: String?
+    public var privateKeyPath: String?
+    public var handshakeTimeoutSeconds = 5
+    public var maximumConnections = 16_384
+    public var logLevel = Logger.Level.info
+
+    public init() {}
+
+    public var usesDevelopmentCertificate: Bool { certificatePath == nil && privateKeyPath == nil }
+
+    /// The public base URL: as configured, else the bound address.
+    public func resolvedPublicBaseURL(boundPort: Int) -> URL {
+        if let publicBaseURL { return publicBaseURL }
+        let hostPart = host.contains(":") ? "[\(host)]" : host
+        return URL(string: "https://\(hostPart):\(boundPort)")!
+    }
+}

@@ -1,0 +1,89 @@
+import COpenSSL
+import OpenSSLCrypto
+
+/// A server `SSL_CTX` configured after Mozilla's "intermediate" profile, restricted to FIPS-approved
+/// algorithms: TLS 1.2 and 1.3, ECDHE key exchange, AES-GCM only, X25519 and P-256, ALPN `http/1.1`,
+/// no compression, no renegotiation, session resumption by cache and tickets.
+///
+/// `@unchecked Sendable`: the `SSL_CTX` is fully configured in `init` and never changed afterwards;
+/// OpenSSL documents a configured context as safe to share between threads for `SSL_new`.
+public final class TLSServerContext: @unchecked Sendable {
+    /// TLS 1.2 suites: ECDHE with AES-GCM (CHACHA20 is left out because it is not FIPS-approved).
+    public static let tls12CipherSuites = [
+        "ECDHE-ECDSA-AES128-GCM-SHA256", "ECDHE-RSA-AES128-GCM-SHA256",
+        "ECDHE-ECDSA-AES256-GCM-SHA384", "ECDHE-RSA-AES256-GCM-SHA384",
+    ].joined(separator: ":")
+    public static let tls13CipherSuites = "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384"
+    public static let groups = "X25519:P-256"
+
+    let pointer: OpaquePointer
+
+    /// - Parameters:
+    ///   - certificateChainPath: PEM file, leaf first, then intermediates.
+    ///   - privateKeyPath: PEM file with the leaf's private key.
+    public init(certificateChainPath: String, privateKeyPath: String) throws {
+        ERR_clear_error()
+        guard let context = SSL_CTX_new(TLS_server_method()) else { throw OpenSSLError.drain("SSL_CTX_new") }
+        pointer = context
+        try configureProtocols()
+        try loadIdentity(certificateChainPath: certificateChainPath, privateKeyPath: privateKeyPath)
+        SSL_CTX_set_alpn_select_cb(context, selectHTTP11, nil)
+    }
+
+    deinit { SSL_CTX_free(pointer) }
+
+    private func configureProtocols() throws {
+        try expect(shim_SSL_CTX_set_min_proto_version(pointer, TLS1_2_VERSION), "SSL_CTX_set_min_proto_version")
+        try expect(shim_SSL_CTX_set_max_proto_version(pointer, TLS1_3_VERSION), "SSL_CTX_set_max_proto_version")
+        try expect(SSL_CTX_set_cipher_list(pointer, Self.tls12CipherSuites), "SSL_CTX_set_cipher_list")
+        try expect(SSL_CTX_set_ciphersuites(pointer, Self.tls13CipherSuites), "SSL_CTX_set_ciphersuites")
+        try expect(shim_SSL_CTX_set1_groups_list(pointer, Self.groups), "SSL_CTX_set1_groups_list")
+        SSL_CTX_set_options(pointer, shim_SSL_OP_NO_COMPRESSION | shim_SSL_OP_NO_RENEGOTIATION)
+        _ = shim_SSL_CTX_set_mode(pointer, shim_SSL_MODE_RELEASE_BUFFERS)
+        _ = shim_SSL_CTX_set_session_cache_mode(pointer, shim_SSL_SESS_CACHE_SERVER)
+        _ = shim_SSL_CTX_sess_set_cache_size(pointer, 20_480)
+        let sessionContext = Array("incentives".utf8)
+        try expect(SSL_CTX_set_session_id_context(pointer, sessionContext, UInt32(sessionContext.count)),
+                   "SSL_CTX_set_session_id_context")
+    }
+
+    private func loadIdentity(certificateChainPath: String, privateKeyPath: String) throws {
+        try expect(SSL_CTX_use_certificate_chain_file(pointer, certificateChainPath),
+                   "loading the certificate chain \(certificateChainPath)")
+        try expect(SSL_CTX_use_PrivateKey_file(pointer, privateKeyPath, SSL_FILETYPE_PEM),
+                   "loading the private key \(privateKeyPath)")
+        try expect(SSL_CTX_check_private_key(pointer), "matching the private key to the certificate")
+    }
+
+    private func expect(_ result: Int32, _ operation: String) throws {
+        guard result == 1 else { throw OpenSSLError.drain(operation) }
+    }
+}
+
+/// ALPN selection: `http/1.1` when the client offers it; a client that offers only other
+/// protocols gets the `no_application_protocol` alert (RFC 7301 §3.2). The selection points into
+/// the client's list, which OpenSSL keeps alive for the duration of the callback.
+private func selectHTTP11(
+    _ ssl: OpaquePointer?,
+    _ out: UnsafeMutablePointer<UnsafePointer<UInt8>?>?,
+    _ outLength: UnsafeMutablePointer<UInt8>?,
+    _ offered: UnsafePointer<UInt8>?,
+    _ offeredLength: UInt32,
+    _ argument: UnsafeMutableRawPointer?
+) -> Int32 {
+    guard let offered, let out, let outLength else { return SSL_TLSEXT_ERR_ALERT_FATAL }
+    let wanted = Array("http/1.1".utf8)
+    var index = 0
+    while index < Int(offeredLength) {
+        let length = Int(offered[index])
+        let start = index + 1
+        guard start + length <= Int(offeredLength) else { break }
+        if length == wanted.count, (0..<length).allSatisfy({ offered[start + $0] == wanted[$0] }) {
+            out.pointee = offered + start
+            outLength.pointee = UInt8(length)
+            return SSL_TLSEXT_ERR_OK
+        }
+        index = start + length
+    }
+    return SSL_TLSEXT_ERR_ALERT_FATAL
+}

@@ -1,0 +1,60 @@
+import ArgumentParser
+import Foundation
+import IncentiveAPI
+import Logging
+
+/// Flags shared by commands that configure the service; each falls back to an environment
+/// variable, then to the default of `AppConfiguration`.
+struct ServerOptions: ParsableArguments {
+    @Option(help: "Address to bind (env INCENTIVES_HOST).")
+    var host: String?
+
+    @Option(help: "Port to bind; 0 picks a free one (env INCENTIVES_PORT).")
+    var port: Int?
+
+    @Option(help: "Public base URL for issuer and links (env INCENTIVES_PUBLIC_BASE_URL).")
+    var publicBaseURL: String?
+
+    @Option(help: "Data folder (env INCENTIVES_DATA_DIR).")
+    var dataDir: String?
+
+    @Option(help: "Folder for development certificates (env INCENTIVES_CERTS_DIR).")
+    var certsDir: String?
+
+    @Option(help: "PEM certificate chain; with --key replaces the development certificate (env INCENTIVES_CERT).")
+    var cert: String?
+
+    @Option(help: "PEM private key for --cert (env INCENTIVES_KEY).")
+    var key: String?
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (env LOG_LEVEL).")
+    var logLevel: String?
+
+    func makeConfiguration(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> AppConfiguration {
+        var configuration = AppConfiguration()
+        func value(_ flag: String?, _ variable: String) -> String? { flag ?? environment[variable] }
+        if let host = value(host, "INCENTIVES_HOST") { configuration.host = host }
+        if let port = value(port.map(String.init), "INCENTIVES_PORT") {
+            guard let number = Int(port), (0...65_535).contains(number) else { throw ValidationError("port must be 0-65535, got \(port)") }
+            configuration.port = number
+        }
+        if let url = value(publicBaseURL, "INCENTIVES_PUBLIC_BASE_URL") {
+            guard let parsed = URL(string: url), parsed.scheme == "https", parsed.host != nil else {
+                throw ValidationError("public base URL must be an https URL, got \(url)")
+            }
+            configuration.publicBaseURL = parsed
+        }
+        if let folder = value(dataDir, "INCENTIVES_DATA_DIR") { configuration.dataDirectory = URL(fileURLWithPath: folder) }
+        if let folder = value(certsDir, "INCENTIVES_CERTS_DIR") { configuration.certificatesDirectory = URL(fileURLWithPath: folder) }
+        configuration.certificatePath = value(cert, "INCENTIVES_CERT")
+        configuration.privateKeyPath = value(key, "INCENTIVES_KEY")
+        guard (configuration.certificatePath == nil) == (configuration.privateKeyPath == nil) else {
+            throw ValidationError("--cert and --key must be given together")
+        }
+        if let level = value(logLevel, "LOG_LEVEL") {
+            guard let parsed = Logger.Level(rawValue: level) else { throw ValidationError("unknown log level \(level)") }
+            configuration.logLevel = parsed
+        }
+        return configuration
+    }
+}
