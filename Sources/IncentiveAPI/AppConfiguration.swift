@@ -16,6 +16,8 @@ public struct AppConfiguration: Sendable {
     public var handshakeTimeoutSeconds = 5
     public var maximumConnections = 16_384
     public var logLevel = Logger.Level.info
+    /// Mounts `/_test/*` (large bodies) for the transport tests; never on in production.
+    public var enablesTestRoutes = false
 
     public init() {}
 

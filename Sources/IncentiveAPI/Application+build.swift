@@ -31,5 +31,6 @@ func buildRouter(configuration: AppConfiguration) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: SecurityHeadersMiddleware(usesDevelopmentCertificate: configuration.usesDevelopmentCertificate))
     HealthController().addRoutes(to: router)
+    if configuration.enablesTestRoutes { TestRoutesController().addRoutes(to: router) }
     return router
 }

@@ -20,13 +20,11 @@ final class TLSConnection {
         case failed(OpenSSLError)
     }
 
-    /// Live `SSL` objects in this process; the leak test checks it returns to its baseline.
-    static let liveCount = Atomic<Int>(0)
-
     private static let readChunk = 16 * 1024
     private let ssl: OpaquePointer
     private let networkIn: OpaquePointer
     private let networkOut: OpaquePointer
+    private let context: TLSServerContext
 
     init(context: TLSServerContext) throws {
         ERR_clear_error()
@@ -42,12 +40,13 @@ final class TLSConnection {
         self.ssl = ssl
         self.networkIn = networkIn
         self.networkOut = networkOut
-        Self.liveCount.add(1, ordering: .relaxed)
+        self.context = context
+        context.liveSessions.add(1, ordering: .relaxed)
     }
 
     deinit {
         SSL_free(ssl)  // frees both BIOs too
-        Self.liveCount.subtract(1, ordering: .relaxed)
+        context.liveSessions.subtract(1, ordering: .relaxed)
     }
 
     func feed(_ ciphertext: ByteBuffer) {

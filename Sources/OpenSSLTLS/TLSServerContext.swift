@@ -1,5 +1,6 @@
 import COpenSSL
 import OpenSSLCrypto
+import Synchronization
 
 /// A server `SSL_CTX` configured after Mozilla's "intermediate" profile, restricted to FIPS-approved
 /// algorithms: TLS 1.2 and 1.3, ECDHE key exchange, AES-GCM only, X25519 and P-256, ALPN `http/1.1`,
@@ -17,6 +18,10 @@ public final class TLSServerContext: @unchecked Sendable {
     public static let groups = "X25519:P-256"
 
     let pointer: OpaquePointer
+    let liveSessions = Atomic<Int>(0)
+
+    /// `SSL` objects made from this context and not yet freed; the leak test watches it.
+    public var liveSessionCount: Int { liveSessions.load(ordering: .relaxed) }
 
     /// - Parameters:
     ///   - certificateChainPath: PEM file, leaf first, then intermediates.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Hummingbird
 import IncentiveAPI
 
@@ -11,7 +12,9 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         let configuration = try options.makeConfiguration()
         let app = try await buildApplication(configuration: configuration) { port in
-            print("incentives: serving \(configuration.resolvedPublicBaseURL(boundPort: port).absoluteString)")
+            // Unbuffered, so that scripts waiting for this line see it at once.
+            let line = "incentives: serving \(configuration.resolvedPublicBaseURL(boundPort: port).absoluteString)\n"
+            FileHandle.standardOutput.write(Data(line.utf8))
         }
         try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
     }

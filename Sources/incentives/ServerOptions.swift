@@ -30,6 +30,9 @@ struct ServerOptions: ParsableArguments {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (env LOG_LEVEL).")
     var logLevel: String?
 
+    @Flag(help: .hidden)
+    var enableTestRoutes = false
+
     func makeConfiguration(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> AppConfiguration {
         var configuration = AppConfiguration()
         func value(_ flag: String?, _ variable: String) -> String? { flag ?? environment[variable] }
@@ -55,6 +58,7 @@ struct ServerOptions: ParsableArguments {
             guard let parsed = Logger.Level(rawValue: level) else { throw ValidationError("unknown log level \(level)") }
             configuration.logLevel = parsed
         }
+        configuration.enablesTestRoutes = enableTestRoutes
         return configuration
     }
 }
