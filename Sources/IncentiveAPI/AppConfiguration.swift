@@ -18,6 +18,8 @@ public struct AppConfiguration: Sendable {
     public var logLevel = Logger.Level.info
     /// Mounts `/_test/*` (large bodies) for the transport tests; never on in production.
     public var enablesTestRoutes = false
+    /// Serves plain HTTP instead of HTTPS: only so benchmarks can measure what TLS costs.
+    public var servesPlainHTTPForBenchmarks = false
 
     public init() {}
 
@@ -27,6 +29,7 @@ public struct AppConfiguration: Sendable {
     public func resolvedPublicBaseURL(boundPort: Int) -> URL {
         if let publicBaseURL { return publicBaseURL }
         let hostPart = host.contains(":") ? "[\(host)]" : host
-        return URL(string: "https://\(hostPart):\(boundPort)")!
+        let scheme = servesPlainHTTPForBenchmarks ? "http" : "https"
+        return URL(string: "\(scheme)://\(hostPart):\(boundPort)")!
     }
 }

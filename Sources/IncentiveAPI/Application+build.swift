@@ -2,6 +2,7 @@ import Foundation
 public import Hummingbird
 import Logging
 import NIOCore
+import HummingbirdCore
 import OpenSSLTLS
 
 public typealias AppRequestContext = BasicRequestContext
@@ -15,16 +16,21 @@ public func buildApplication(
     var logger = Logger(label: "incentives")
     logger.logLevel = configuration.logLevel
     try FileManager.default.createDirectory(at: configuration.dataDirectory, withIntermediateDirectories: true)
+    return Application(
+        router: buildRouter(configuration: configuration),
+        server: try buildServer(configuration: configuration),
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "incentives"),
+        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
+        logger: logger)
+}
+
+func buildServer(configuration: AppConfiguration) throws -> HTTPServerBuilder {
+    if configuration.servesPlainHTTPForBenchmarks { return .http1() }
     let tls = TLSServerConfiguration(
         context: try TLSMaterial.serverContext(for: configuration),
         handshakeTimeout: .seconds(Int64(configuration.handshakeTimeoutSeconds)),
         maximumConnections: configuration.maximumConnections)
-    return Application(
-        router: buildRouter(configuration: configuration),
-        server: .http1OverOpenSSL(tls: tls),
-        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "incentives"),
-        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
-        logger: logger)
+    return .http1OverOpenSSL(tls: tls)
 }
 
 func buildRouter(configuration: AppConfiguration) -> Router<AppRequestContext> {

@@ -33,6 +33,9 @@ struct ServerOptions: ParsableArguments {
     @Flag(help: .hidden)
     var enableTestRoutes = false
 
+    @Flag(help: .hidden)
+    var benchmarkPlainHTTP = false
+
     func makeConfiguration(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> AppConfiguration {
         var configuration = AppConfiguration()
         func value(_ flag: String?, _ variable: String) -> String? { flag ?? environment[variable] }
@@ -59,6 +62,7 @@ struct ServerOptions: ParsableArguments {
             configuration.logLevel = parsed
         }
         configuration.enablesTestRoutes = enableTestRoutes
+        configuration.servesPlainHTTPForBenchmarks = benchmarkPlainHTTP
         return configuration
     }
 }
