@@ -1,0 +1,120 @@
+import NIOCore
+import NIOEmbedded
+import OpenSSLTLS
+import Testing
+
+@Suite("OpenSSLServerHandler, step by step in EmbeddedChannels against NIOSSL")
+struct OpenSSLServerHandlerTests {
+    @Test("handshake negotiates http/1.1, then data flows both ways")
+    func handshakeAndData() throws {
+        let pair = try TLSPair()
+        try pair.handshake()
+        #expect(pair.serverEvents.userEvents.contains { $0.contains("handshakeCompleted") && $0.contains("http/1.1") })
+        #expect(pair.context.liveSessionCount == 1)
+
+        pair.client.writeAndFlush(ByteBuffer(string: "ping"), promise: nil)
+        try pair.exchange()
+        #expect(pair.serverEvents.receivedText == "ping")
+
+        pair.server.write(ByteBuffer(string: "po"), promise: nil)
+        let written = pair.server.writeAndFlush(ByteBuffer(string: "ng"))
+        try pair.exchange()
+        #expect(written.hasCompleted)
+        #expect(pair.clientEvents.receivedText == "pong")
+    }
+
+    @Test("writes made before the handshake finishes are sent after it")
+    func writesBeforeHandshake() throws {
+        let pair = try TLSPair()
+        try pair.connect()
+        let early = pair.server.writeAndFlush(ByteBuffer(string: "early"))
+        #expect(!early.hasCompleted)
+        try pair.exchange()
+        #expect(early.hasCompleted)
+        #expect(pair.clientEvents.receivedText == "early")
+    }
+
+    @Test("a client that never finishes its handshake is dropped at the deadline")
+    func handshakeDeadline() throws {
+        let pair = try TLSPair(handshakeTimeout: .seconds(5))
+        try pair.server.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 443)).wait()
+        pair.server.embeddedEventLoop.advanceTime(by: .seconds(4))
+        #expect(pair.server.isActive)
+        pair.server.embeddedEventLoop.advanceTime(by: .seconds(1))
+        #expect(!pair.server.isActive)
+        #expect(pair.serverEvents.errors.contains { "\($0)".contains("deadline") })
+    }
+
+    @Test("garbage instead of a ClientHello closes the connection with OpenSSL's reason")
+    func garbage() throws {
+        let pair = try TLSPair()
+        try pair.server.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 443)).wait()
+        try pair.server.writeInbound(ByteBuffer(string: "GET / HTTP/1.1\r\nHost: x\r\n\r\n"))
+        #expect(!pair.server.isActive)
+        let reasons = pair.serverEvents.errors.map { "\($0)" }.joined()
+        #expect(reasons.contains("http request") || reasons.contains("wrong version"), "\(reasons)")
+        #expect(pair.context.liveSessionCount == 0)
+    }
+
+    @Test("the peer's close_notify arrives as inputClosed, and we can still write")
+    func peerCloseNotify() throws {
+        let pair = try TLSPair()
+        try pair.handshake()
+        pair.client.close(promise: nil)  // NIOSSL sends close_notify first
+        try pair.exchange()
+        #expect(pair.serverEvents.userEvents.contains { $0.contains("inputClosed") })
+        #expect(pair.server.isActive)
+    }
+
+    @Test("a full close sends close_notify and completes when the peer answers with its own")
+    func fullCloseAnswered() throws {
+        let pair = try TLSPair()
+        try pair.handshake()
+        let closed = pair.server.close()
+        #expect(pair.server.isActive)  // waiting for the peer's close_notify
+        try pair.exchange()            // the client answers close_notify with its own
+        #expect(closed.hasCompleted)
+        #expect(!pair.server.isActive)
+        #expect(!pair.client.isActive)
+    }
+
+    @Test("a full close gives up waiting for the peer after the shutdown timeout")
+    func fullCloseTimesOut() throws {
+        let pair = try TLSPair(shutdownTimeout: .seconds(3))
+        try pair.handshake()
+        let closed = pair.server.close()
+        _ = try pair.server.readOutbound(as: ByteBuffer.self)  // the close_notify, never delivered
+        pair.server.embeddedEventLoop.advanceTime(by: .seconds(2))
+        #expect(!closed.hasCompleted)
+        pair.server.embeddedEventLoop.advanceTime(by: .seconds(1))
+        #expect(closed.hasCompleted)
+        #expect(!pair.server.isActive)
+    }
+
+    @Test("closing output sends close_notify before the socket closes")
+    func closeOutput() throws {
+        let pair = try TLSPair()
+        try pair.handshake()
+        pair.server.writeAndFlush(ByteBuffer(string: "last words"), promise: nil)
+        let alert = try #require(try pair.server.readOutbound(as: ByteBuffer.self))
+        try pair.client.writeInbound(alert)
+        pair.server.close(mode: .output, promise: nil)
+        let closeNotify = try #require(try pair.server.readOutbound(as: ByteBuffer.self))
+        try pair.client.writeInbound(closeNotify)
+        #expect(pair.clientEvents.receivedText == "last words")
+        #expect(!pair.client.isActive || pair.clientEvents.userEvents.contains { $0.contains("inputClosed") })
+    }
+
+    @Test("every OpenSSL session is freed when its channel goes away")
+    func sessionsFreed() throws {
+        let context: TLSServerContext
+        do {
+            let pair = try TLSPair()
+            context = pair.context
+            try pair.handshake()
+            #expect(context.liveSessionCount == 1)
+            try pair.closeBoth()
+        }
+        #expect(context.liveSessionCount == 0)
+    }
+}
