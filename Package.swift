@@ -28,6 +28,7 @@ let package = Package(
             name: "OpenSSLCrypto",
             dependencies: ["COpenSSL"]
         ),
+        .target(name: "IncentiveEngine"),
         .target(
             name: "OpenSSLTLS",
             dependencies: [
@@ -56,6 +57,10 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
+        ),
+        .testTarget(
+            name: "IncentiveEngineTests",
+            dependencies: ["IncentiveEngine"]
         ),
         .testTarget(
             name: "OpenSSLCryptoTests",

@@ -1,0 +1,14 @@
+/// What the engine may ask about a user's history. The store answers from indexed per-user
+/// activity (dates and counts), so no question costs a scan of the user's events; the event
+/// under evaluation is already recorded when the engine asks.
+public protocol ActivityLedger {
+    /// The run of consecutive dates with a matching event that contains `date`, not reaching
+    /// before `notBefore`; nil when `date` has no matching event.
+    func run(containing date: LocalDate, matching matcher: EventMatcher, notBefore: LocalDate?) throws -> ClosedRange<LocalDate>?
+
+    /// Matching events on or after `notBefore`.
+    func eventCount(matching matcher: EventMatcher, notBefore: LocalDate?) throws -> Int
+
+    /// Whether the user already holds the award of `programID` for `periodKey`.
+    func hasAward(programID: String, periodKey: String) throws -> Bool
+}

@@ -1,0 +1,37 @@
+import Foundation
+
+/// Achieved by one matching event, such as a reported birth.
+public struct EventReportedRule: IncentiveRule {
+    public static let kind = "event-reported"
+    public static let summary = "Report a particular event, such as a birth."
+
+    public let matcher: EventMatcher
+
+    private struct Parameters: Decodable {
+        let type: String
+        let value: String?
+    }
+
+    public init(type: String, value: String?) throws {
+        guard !type.isEmpty else { throw RuleParameterError(field: "parameters.type", reason: "must not be empty") }
+        matcher = EventMatcher(types: [type], value: value)
+    }
+
+    public init(parameters: Data) throws {
+        let decoded = try RuleParameters.decode(Parameters.self, from: parameters)
+        try self.init(type: decoded.type, value: decoded.value)
+    }
+
+    public var parameters: [String: ParameterValue] {
+        var result: [String: ParameterValue] = ["type": .string(matcher.types![0])]
+        if let value = matcher.value { result["value"] = .string(value) }
+        return result
+    }
+
+    public func completedPeriods(by event: Event, policy: RewardPolicy, ledger: any ActivityLedger) throws -> [CompletedPeriod] {
+        guard matcher.matches(event) else { return [] }
+        guard policy.repeatable else { return [CompletedPeriod(periodKey: RewardPolicy.oncePeriodKey)] }
+        let ordinal = try ledger.eventCount(matching: matcher, notBefore: policy.notBefore)
+        return [CompletedPeriod(periodKey: String(ordinal))]
+    }
+}
