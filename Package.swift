@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         // Test-only independent TLS peer (BoringSSL); never linked into the server binary.
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
@@ -29,6 +30,14 @@ let package = Package(
             dependencies: ["COpenSSL"]
         ),
         .target(name: "IncentiveEngine"),
+        .target(
+            name: "IncentiveStore",
+            dependencies: [
+                "IncentiveEngine",
+                "OpenSSLCrypto",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
         .target(
             name: "OpenSSLTLS",
             dependencies: [
@@ -61,6 +70,10 @@ let package = Package(
         .testTarget(
             name: "IncentiveEngineTests",
             dependencies: ["IncentiveEngine"]
+        ),
+        .testTarget(
+            name: "IncentiveStoreTests",
+            dependencies: ["IncentiveStore", "IncentiveEngine"]
         ),
         .testTarget(
             name: "OpenSSLCryptoTests",

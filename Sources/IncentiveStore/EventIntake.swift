@@ -1,0 +1,115 @@
+public import Foundation
+import GRDB
+public import IncentiveEngine
+import OpenSSLCrypto
+
+/// Stores events and records the rewards they earn: event, evaluation and achievements in one
+/// transaction; if evaluation fails or passes its budget, that transaction rolls back and a
+/// second one stores the event with a durable job instead.
+public struct EventIntake: Sendable {
+    let database: IncentiveDatabase
+    public var evaluator: IncentiveEvaluator
+    public var evaluationBudget: Duration
+
+    public init(database: IncentiveDatabase, evaluator: IncentiveEvaluator = .init(), evaluationBudget: Duration = .milliseconds(250)) {
+        self.database = database
+        self.evaluator = evaluator
+        self.evaluationBudget = evaluationBudget
+    }
+
+    public func ingest(_ submission: EventSubmission, now: Date = Date()) async throws -> IntakeResult {
+        do {
+            try evaluator.validate(occurredAt: submission.occurredAt, now: now)
+        } catch {
+            throw IntakeError.eventInFuture
+        }
+        if let zone = submission.timezone, TimeZone(identifier: zone) == nil { throw IntakeError.unknownTimeZone(zone) }
+        let deadline = Deadline.after(evaluationBudget)
+        do {
+            return try await database.writer.write { db in
+                try store(submission, now: now, in: db) { event, db in
+                    try evaluateAndRecord(event, db: db, now: now, deadline: deadline)
+                }
+            }
+        } catch let failure as EvaluationFailure {
+            _ = failure
+            return try await database.writer.write { db in
+                try store(submission, now: now, in: db) { event, db in
+                    try JobQueue.enqueue(eventSeq: event.seq!, now: now, in: db)
+                    return nil
+                }
+            }
+        }
+    }
+
+    /// Replays, refuses a conflict, or inserts the event and its activity, then runs `finish`,
+    /// which returns the new achievements, or nil when evaluation is left to a job.
+    private func store(
+        _ submission: EventSubmission, now: Date, in db: Database,
+        finish: (EventRecord, Database) throws -> [AchievementRecord]?
+    ) throws -> IntakeResult {
+        if let stored = try EventRecord.filter(Column("userId") == submission.userID && Column("eventId") == submission.eventID).fetchOne(db) {
+            guard submission.isSameSubmission(as: stored) else { throw IntakeError.conflictingEvent }
+            let achievements = try AchievementRecord.filter(Column("eventSeq") == stored.seq).order(Column("seq")).fetchAll(db)
+            return IntakeResult(outcome: .replayed, event: stored, achievements: achievements)
+        }
+        let user = try UserRepository.findOrCreate(id: submission.userID, timezone: submission.timezone, now: now, in: db)
+        let zone = submission.timezone ?? user.timezone
+        var event = EventRecord(
+            seq: nil, userId: user.id, eventId: submission.eventID, type: submission.type, value: submission.value,
+            occurredAt: submission.occurredAt, timezone: zone, timezoneGiven: submission.timezone,
+            localDay: LocalDate(submission.occurredAt, in: TimeZone(identifier: zone) ?? .gmt).dayNumber,
+            employerId: user.employerId, evaluation: "complete", receivedAt: now)
+        try event.insert(db)
+        try SQLiteActivityLedger.record(event, in: db)
+        guard let achievements = try finish(event, db) else {
+            event.evaluation = "pending"
+            try event.update(db)
+            return IntakeResult(outcome: .pending, event: event, achievements: [])
+        }
+        return IntakeResult(outcome: .created, event: event, achievements: achievements)
+    }
+
+    private func evaluateAndRecord(_ event: EventRecord, db: Database, now: Date, deadline: Deadline) throws -> [AchievementRecord] {
+        do {
+            return try Self.evaluateAndRecord(event, db: db, evaluator: evaluator, now: now, deadline: deadline)
+        } catch {
+            throw EvaluationFailure(underlying: error)
+        }
+    }
+
+    /// Evaluates a stored event against its employer's programs (as at receipt) and records what it earns.
+    static func evaluateAndRecord(
+        _ event: EventRecord, db: Database, evaluator: IncentiveEvaluator, now: Date, deadline: Deadline
+    ) throws -> [AchievementRecord] {
+        guard let employerID = event.employerId, let zone = TimeZone(identifier: event.timezone) else { return [] }
+        let programs = try ProgramRecord
+            .filter(Column("employerId") == employerID && Column("active") == true)
+            .order(Column("createdAt"), Column("id"))
+            .fetchAll(db)
+            .map { try $0.engineProgram() }
+        let engineEvent = Event(id: event.eventId, userID: event.userId, type: event.type, value: event.value,
+                                occurredAt: event.occurredAt, timeZone: zone)
+        let awards = try evaluator.evaluate(engineEvent, programs: programs,
+                                            ledger: SQLiteActivityLedger(db: db, userID: event.userId), now: now, deadline: deadline)
+        return try awards.map { award in
+            var record = AchievementRecord(
+                seq: nil, id: "ach_" + SecureRandom.bytes(12).map { String(format: "%02x", $0) }.joined(),
+                userId: event.userId, employerId: employerID, programId: award.programID, programName: award.programName,
+                incentive: award.incentive, rewardName: award.reward.name, rewardDescription: award.reward.description,
+                rewardPayload: award.reward.payload, periodKey: award.periodKey, achievedAt: now,
+                achievedOn: award.achievedOn.description, eventIds: jsonArray(award.eventIDs), eventSeq: event.seq!)
+            try record.insert(db)
+            return record
+        }
+    }
+
+    private static func jsonArray(_ strings: [String]) -> String {
+        String(decoding: (try? JSONEncoder().encode(strings)) ?? Data("[]".utf8), as: UTF8.self)
+    }
+}
+
+/// Evaluation failed or ran out of time: the caller falls back to a job.
+struct EvaluationFailure: Error {
+    let underlying: any Error
+}

@@ -1,0 +1,34 @@
+public import Foundation
+public import GRDB
+
+/// The one SQLite file of the service: WAL, `synchronous=NORMAL`, foreign keys, migrations run on open.
+public struct IncentiveDatabase: Sendable {
+    public static let fileName = "incentives.sqlite"
+    public let writer: DatabasePool
+
+    /// Opens (creating if needed) the database in `directory` and migrates it.
+    public init(directory: URL) throws {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        // CLI commands may write while the server runs: wait for the lock instead of failing.
+        // (GRDB pools open write transactions IMMEDIATE already.)
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        writer = try DatabasePool(path: directory.appendingPathComponent(Self.fileName).path, configuration: configuration)
+        try Self.migrator.migrate(writer)
+    }
+
+    /// Runs the migrations only (`incentives migrate`); returns the applied identifiers.
+    public func appliedMigrations() throws -> [String] {
+        try writer.read { db in try Self.migrator.appliedMigrations(db) }
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-core", migrate: Schema.createCore)
+        return migrator
+    }
+}

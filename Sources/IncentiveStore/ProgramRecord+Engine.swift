@@ -1,0 +1,13 @@
+import Foundation
+import IncentiveEngine
+
+extension ProgramRecord {
+    /// The engine's view of this program; parameters were validated when it was created.
+    func engineProgram() throws -> Program {
+        Program(
+            id: id, employerID: employerId, name: name,
+            rule: try IncentiveCatalogue.rule(kind: incentive, parameters: Data(parameters.utf8)),
+            reward: Reward(name: rewardName, description: rewardDescription, payload: rewardPayload),
+            repeatable: repeatable, active: active, startsAt: startsAt, endsAt: endsAt)
+    }
+}

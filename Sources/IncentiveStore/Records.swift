@@ -1,0 +1,102 @@
+public import Foundation
+public import GRDB
+
+public struct EmployerRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "employer"
+    public var id: String
+    public var name: String
+    public var createdAt: Date
+}
+
+public struct UserRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "user"
+    public var id: String
+    public var employerId: String?
+    public var timezone: String
+    public var username: String?
+    public var passwordHash: String?
+    public var createdAt: Date
+}
+
+public struct ProgramRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "program"
+    public var id: String
+    public var employerId: String
+    public var name: String
+    public var incentive: String
+    /// The rule's parameters as a canonical JSON object.
+    public var parameters: String
+    public var rewardName: String
+    public var rewardDescription: String?
+    public var rewardPayload: String?
+    public var repeatable: Bool
+    public var active: Bool
+    public var startsAt: Date?
+    public var endsAt: Date?
+    public var createdAt: Date
+}
+
+public struct EventRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "event"
+    public var seq: Int64?
+    public var userId: String
+    public var eventId: String
+    public var type: String
+    public var value: String?
+    public var occurredAt: Date
+    /// The zone the local date was computed in; `timezoneGiven` is what the request said, if anything.
+    public var timezone: String
+    public var timezoneGiven: String?
+    public var localDay: Int
+    public var employerId: String?
+    public var evaluation: String
+    public var receivedAt: Date
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { seq = inserted.rowID }
+}
+
+public struct AchievementRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "achievement"
+    public var seq: Int64?
+    public var id: String
+    public var userId: String
+    public var employerId: String
+    public var programId: String
+    public var programName: String
+    public var incentive: String
+    public var rewardName: String
+    public var rewardDescription: String?
+    public var rewardPayload: String?
+    public var periodKey: String
+    public var achievedAt: Date
+    public var achievedOn: String
+    /// JSON array of event ids.
+    public var eventIds: String
+    public var eventSeq: Int64
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { seq = inserted.rowID }
+}
+
+public struct JobRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "job"
+    public var id: Int64?
+    public var eventSeq: Int64
+    public var state: String
+    public var attempts: Int
+    public var runAfter: Date
+    public var lastError: String?
+    public var createdAt: Date
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+public struct APIKeyRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "apiKey"
+    public var id: String
+    public var name: String
+    public var hash: String
+    /// Space-separated scopes.
+    public var scopes: String
+    public var createdAt: Date
+    public var revokedAt: Date?
+}

@@ -1,0 +1,85 @@
+import GRDB
+import IncentiveEngine
+
+/// Answers the engine's questions from the indexed `activityDay` table and `achievement`'s unique
+/// key, inside the caller's transaction. Runs are found by walking dates in chunks from the
+/// event's date, so a question costs the length of the run, never the size of the history.
+struct SQLiteActivityLedger: ActivityLedger {
+    let db: Database
+    let userID: String
+    private static let chunk = 62
+
+    func run(containing date: LocalDate, matching matcher: EventMatcher, notBefore: LocalDate?) throws -> ClosedRange<LocalDate>? {
+        let floor = notBefore?.dayNumber ?? Int.min
+        guard date.dayNumber >= floor, try !activeDays(matcher, from: date.dayNumber, to: date.dayNumber).isEmpty else { return nil }
+        var start = date.dayNumber
+        while start > floor {
+            let lower = max(floor, start - Self.chunk)
+            let extended = leadingRun(in: try activeDays(matcher, from: lower, to: start - 1).reversed(), from: start - 1, step: -1)
+            start -= extended
+            if extended < start + extended - lower { break }  // the run ended inside this chunk
+        }
+        var end = date.dayNumber
+        while true {
+            let extended = leadingRun(in: try activeDays(matcher, from: end + 1, to: end + Self.chunk), from: end + 1, step: 1)
+            end += extended
+            if extended < Self.chunk { break }
+        }
+        return LocalDate(dayNumber: start)...LocalDate(dayNumber: end)
+    }
+
+    func eventCount(matching matcher: EventMatcher, notBefore: LocalDate?) throws -> Int {
+        var (sql, arguments) = filter(matcher)
+        if let notBefore {
+            sql += " AND localDay >= ?"
+            arguments += [notBefore.dayNumber]
+        }
+        return try Int.fetchOne(db, sql: "SELECT COALESCE(SUM(events), 0) FROM activityDay WHERE " + sql, arguments: arguments) ?? 0
+    }
+
+    func hasAward(programID: String, periodKey: String) throws -> Bool {
+        try Bool.fetchOne(db, sql: """
+            SELECT EXISTS(SELECT 1 FROM achievement WHERE userId = ? AND programId = ? AND periodKey = ?)
+            """, arguments: [userID, programID, periodKey]) ?? false
+    }
+
+    /// How many of `days` (sorted in the walking direction) continue a run from `first` on.
+    private func leadingRun(in days: some Sequence<Int>, from first: Int, step: Int) -> Int {
+        var count = 0
+        for day in days {
+            guard day == first + step * count else { break }
+            count += 1
+        }
+        return count
+    }
+
+    private func activeDays(_ matcher: EventMatcher, from: Int, to: Int) throws -> [Int] {
+        guard from <= to else { return [] }
+        let (sql, arguments) = filter(matcher)
+        return try Int.fetchAll(db, sql: """
+            SELECT DISTINCT localDay FROM activityDay WHERE \(sql) AND localDay BETWEEN ? AND ? ORDER BY localDay
+            """, arguments: arguments + [from, to])
+    }
+
+    private func filter(_ matcher: EventMatcher) -> (String, StatementArguments) {
+        var sql = "userId = ?"
+        var arguments: StatementArguments = [userID]
+        if let types = matcher.types {
+            sql += " AND type IN (\(types.map { _ in "?" }.joined(separator: ",")))"
+            arguments += StatementArguments(types)
+        }
+        if let value = matcher.value {
+            sql += " AND hasValue = 1 AND value = ?"
+            arguments += [value]
+        }
+        return (sql, arguments)
+    }
+
+    /// Counts `event` into the activity table.
+    static func record(_ event: EventRecord, in db: Database) throws {
+        try db.execute(sql: """
+            INSERT INTO activityDay (userId, type, hasValue, value, localDay, events) VALUES (?, ?, ?, ?, ?, 1)
+            ON CONFLICT DO UPDATE SET events = events + 1
+            """, arguments: [event.userId, event.type, event.value != nil, event.value ?? "", event.localDay])
+    }
+}

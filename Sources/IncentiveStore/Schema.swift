@@ -1,0 +1,97 @@
+import GRDB
+
+/// Migrations. Each shipped migration is frozen: a change is a new migration.
+enum Schema {
+    static func createCore(_ db: Database) throws {
+        try db.create(table: "employer") { t in
+            t.primaryKey("id", .text)
+            t.column("name", .text).notNull()
+            t.column("createdAt", .datetime).notNull()
+        }
+        try db.create(table: "user") { t in
+            t.primaryKey("id", .text)
+            t.belongsTo("employer", onDelete: .restrict)
+            t.column("timezone", .text).notNull()
+            t.column("username", .text).unique()
+            t.column("passwordHash", .text)
+            t.column("createdAt", .datetime).notNull()
+        }
+        try db.create(table: "program") { t in
+            t.primaryKey("id", .text)
+            t.belongsTo("employer", onDelete: .restrict).notNull()
+            t.column("name", .text).notNull()
+            t.column("incentive", .text).notNull()
+            t.column("parameters", .text).notNull()
+            t.column("rewardName", .text).notNull()
+            t.column("rewardDescription", .text)
+            t.column("rewardPayload", .text)
+            t.column("repeatable", .boolean).notNull()
+            t.column("active", .boolean).notNull()
+            t.column("startsAt", .datetime)
+            t.column("endsAt", .datetime)
+            t.column("createdAt", .datetime).notNull()
+        }
+        try db.create(table: "event") { t in
+            t.autoIncrementedPrimaryKey("seq")
+            t.belongsTo("user", onDelete: .restrict).notNull()
+            t.column("eventId", .text).notNull()
+            t.column("type", .text).notNull()
+            t.column("value", .text)
+            t.column("occurredAt", .datetime).notNull()
+            t.column("timezone", .text).notNull()
+            t.column("timezoneGiven", .text)
+            t.column("localDay", .integer).notNull()
+            t.column("employerId", .text)
+            t.column("evaluation", .text).notNull()
+            t.column("receivedAt", .datetime).notNull()
+            t.uniqueKey(["userId", "eventId"])
+        }
+        // Per user, type, value and local date: how many events. Evaluation reads this, never `event`.
+        try db.create(table: "activityDay") { t in
+            t.column("userId", .text).notNull()
+            t.column("type", .text).notNull()
+            t.column("hasValue", .boolean).notNull()
+            t.column("value", .text).notNull()
+            t.column("localDay", .integer).notNull()
+            t.column("events", .integer).notNull()
+            t.primaryKey(["userId", "type", "hasValue", "value", "localDay"])
+        }
+        try db.create(index: "activityDay_byDay", on: "activityDay", columns: ["userId", "localDay"])
+        try db.create(table: "achievement") { t in
+            t.autoIncrementedPrimaryKey("seq")  // the award sequence: commit order
+            t.column("id", .text).notNull().unique()
+            t.belongsTo("user", onDelete: .restrict).notNull()
+            t.column("employerId", .text).notNull()
+            t.belongsTo("program", onDelete: .restrict).notNull()
+            t.column("programName", .text).notNull()
+            t.column("incentive", .text).notNull()
+            t.column("rewardName", .text).notNull()
+            t.column("rewardDescription", .text)
+            t.column("rewardPayload", .text)
+            t.column("periodKey", .text).notNull()
+            t.column("achievedAt", .datetime).notNull()
+            t.column("achievedOn", .text).notNull()
+            t.column("eventIds", .text).notNull()
+            t.column("eventSeq", .integer).notNull().references("event").indexed()
+            t.uniqueKey(["userId", "programId", "periodKey"])
+        }
+        try db.create(table: "job") { t in
+            t.autoIncrementedPrimaryKey("id")
+            t.column("eventSeq", .integer).notNull().references("event").unique()
+            t.column("state", .text).notNull()  // queued | dead
+            t.column("attempts", .integer).notNull()
+            t.column("runAfter", .datetime).notNull()
+            t.column("lastError", .text)
+            t.column("createdAt", .datetime).notNull()
+        }
+        try db.create(index: "job_due", on: "job", columns: ["state", "runAfter"])
+        try db.create(table: "apiKey") { t in
+            t.primaryKey("id", .text)
+            t.column("name", .text).notNull()
+            t.column("hash", .text).notNull().unique()
+            t.column("scopes", .text).notNull()
+            t.column("createdAt", .datetime).notNull()
+            t.column("revokedAt", .datetime)
+        }
+    }
+}
