@@ -16,6 +16,12 @@ public struct AppConfiguration: Sendable {
     public var handshakeTimeoutSeconds = 5
     public var maximumConnections = 16_384
     public var logLevel = Logger.Level.info
+    /// Backdated events older than this earn nothing on arrival (DESIGN: 7 days).
+    public var graceWindowSeconds: Double = 7 * 86_400
+    /// Synchronous evaluation gives up after this and leaves the event to a job.
+    public var evaluationBudgetMilliseconds = 250
+    /// PBKDF2 iterations for user passwords; lowered only by tests.
+    public var passwordIterations = 600_000
     /// Mounts `/_test/*` (large bodies) for the transport tests; never on in production.
     public var enablesTestRoutes = false
     /// Serves plain HTTP instead of HTTPS: only so benchmarks can measure what TLS costs.

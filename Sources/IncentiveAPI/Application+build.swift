@@ -4,6 +4,9 @@ import Logging
 import NIOCore
 import HummingbirdCore
 import OpenSSLTLS
+import IncentiveAPIGenerated
+import OpenAPIRuntime
+import OpenAPIHummingbird
 
 public typealias AppRequestContext = BasicRequestContext
 
@@ -16,12 +19,15 @@ public func buildApplication(
     var logger = Logger(label: "incentives")
     logger.logLevel = configuration.logLevel
     try FileManager.default.createDirectory(at: configuration.dataDirectory, withIntermediateDirectories: true)
-    return Application(
-        router: buildRouter(configuration: configuration),
+    let services = try AppServices(configuration: configuration)
+    var app = Application(
+        router: try buildRouter(configuration: configuration, services: services),
         server: try buildServer(configuration: configuration),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "incentives"),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: logger)
+    app.addServices(JobWorker(queue: services.jobs, interval: .milliseconds(500), logger: logger))
+    return app
 }
 
 func buildServer(configuration: AppConfiguration) throws -> HTTPServerBuilder {
@@ -33,10 +39,17 @@ func buildServer(configuration: AppConfiguration) throws -> HTTPServerBuilder {
     return .http1OverOpenSSL(tls: tls)
 }
 
-func buildRouter(configuration: AppConfiguration) -> Router<AppRequestContext> {
+func buildRouter(configuration: AppConfiguration, services: AppServices) throws -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: SecurityHeadersMiddleware(usesDevelopmentCertificate: configuration.usesDevelopmentCertificate))
+    router.add(middleware: ProblemMiddleware())
     HealthController().addRoutes(to: router)
+    try OpenAPIDocumentController().addRoutes(to: router)
     if configuration.enablesTestRoutes { TestRoutesController().addRoutes(to: router) }
+    let api = router.group()
+        .add(middleware: RequestBodyMiddleware())
+        .add(middleware: APIKeyMiddleware(keys: services.apiKeys))
+    try services.apiHandler.registerHandlers(
+        on: api, configuration: .init(dateTranscoder: LenientDateTranscoder()))
     return router
 }

@@ -1,0 +1,63 @@
+import Foundation
+import HTTPTypes
+
+/// An RFC 9457 problem: what every failed `/v1` request gets, as `application/problem+json`.
+struct APIProblem: Error, Sendable, Equatable {
+    struct FieldError: Codable, Sendable, Equatable {
+        let field: String
+        let reason: String
+    }
+
+    var status: HTTPResponse.Status
+    var title: String
+    var detail: String?
+    var errors: [FieldError] = []
+
+    static func badRequest(_ detail: String, field: String? = nil) -> APIProblem {
+        APIProblem(status: .badRequest, title: "Malformed request", detail: detail,
+                   errors: field.map { [FieldError(field: $0, reason: detail)] } ?? [])
+    }
+
+    static func unprocessable(field: String, reason: String) -> APIProblem {
+        APIProblem(status: .unprocessableContent, title: "Unacceptable value", detail: "\(field) \(reason)",
+                   errors: [FieldError(field: field, reason: reason)])
+    }
+
+    static func notFound(_ detail: String) -> APIProblem {
+        APIProblem(status: .notFound, title: "Not found", detail: detail)
+    }
+
+    static func conflict(_ detail: String) -> APIProblem {
+        APIProblem(status: .conflict, title: "Conflict", detail: detail)
+    }
+
+    static let unauthorized = APIProblem(
+        status: .unauthorized, title: "Unauthorized", detail: "A valid API key is required (Authorization: Bearer ink_...)")
+
+    static func forbidden(_ detail: String) -> APIProblem {
+        APIProblem(status: .forbidden, title: "Forbidden", detail: detail)
+    }
+
+    static let internalError = APIProblem(status: .internalServerError, title: "Internal error", detail: "The error was logged.")
+
+    /// The JSON body.
+    func body() -> Data {
+        struct Body: Encodable {
+            let type: String
+            let title: String
+            let status: Int
+            let detail: String?
+            let errors: [FieldError]?
+        }
+        let body = Body(type: "about:blank", title: title, status: status.code, detail: detail, errors: errors.isEmpty ? nil : errors)
+        return (try? JSONEncoder.sortedKeys.encode(body)) ?? Data()
+    }
+}
+
+extension JSONEncoder {
+    static var sortedKeys: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
+}

@@ -1,0 +1,1 @@
+// The /v1 API types and server stubs are generated from openapi.yaml at build time.
