@@ -91,7 +91,7 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         @unknown default: ([], "is malformed")
         }
         let field = path.map(\.stringValue).filter { !$0.hasPrefix("Index ") }.joined(separator: ".")
-        if reason.contains("discriminator") {
+        if reason.contains("discriminator") || String(describing: error).contains("discriminator") {
             return .unprocessable(field: "incentive", reason: "is not in the catalogue (\(IncentiveCatalogue.kinds.map { $0.kind }.joined(separator: ", ")))")
         }
         return .badRequest(field.isEmpty ? "The body is not valid JSON for this operation: \(reason)" : "\(field) \(reason)",

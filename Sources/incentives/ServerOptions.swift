@@ -30,6 +30,12 @@ struct ServerOptions: ParsableArguments {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (env LOG_LEVEL).")
     var logLevel: String?
 
+    @Option(help: "Synchronous evaluation budget in milliseconds; past it events are evaluated by a job (env INCENTIVES_EVALUATION_BUDGET_MS).")
+    var evaluationBudgetMs: Int?
+
+    @Option(help: "Backdated events older than this many days earn nothing on arrival (env INCENTIVES_GRACE_WINDOW_DAYS).")
+    var graceWindowDays: Double?
+
     @Flag(help: .hidden)
     var enableTestRoutes = false
 
@@ -60,6 +66,14 @@ struct ServerOptions: ParsableArguments {
         if let level = value(logLevel, "LOG_LEVEL") {
             guard let parsed = Logger.Level(rawValue: level) else { throw ValidationError("unknown log level \(level)") }
             configuration.logLevel = parsed
+        }
+        if let budget = value(evaluationBudgetMs.map(String.init), "INCENTIVES_EVALUATION_BUDGET_MS") {
+            guard let milliseconds = Int(budget), milliseconds >= 0 else { throw ValidationError("evaluation budget must be >= 0 ms") }
+            configuration.evaluationBudgetMilliseconds = milliseconds
+        }
+        if let grace = value(graceWindowDays.map { String($0) }, "INCENTIVES_GRACE_WINDOW_DAYS") {
+            guard let days = Double(grace), days >= 0 else { throw ValidationError("grace window must be >= 0 days") }
+            configuration.graceWindowSeconds = days * 86_400
         }
         configuration.enablesTestRoutes = enableTestRoutes
         configuration.servesPlainHTTPForBenchmarks = benchmarkPlainHTTP

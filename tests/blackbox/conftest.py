@@ -69,3 +69,50 @@ def server():
 def fresh_folder():
     with tempfile.TemporaryDirectory(prefix="incentives-run-") as folder:
         yield Path(folder)
+
+
+def create_api_key(folder: Path, *scopes: str) -> str:
+    args = [str(BINARY), "apikey", "create", "--data-dir", str(folder / "data"), "--certs-dir", str(folder / "certs")]
+    for scope in scopes:
+        args += ["--scope", scope]
+    result = subprocess.run(args, capture_output=True, text=True, timeout=60, check=True)
+    key = result.stdout.strip()
+    assert key.startswith("ink_") and "\n" not in key
+    return key
+
+
+@dataclass
+class Api:
+    """A requests session for one API key against one server."""
+    server: Server
+    key: str
+
+    def request(self, method: str, path: str, **kwargs):
+        import requests
+        headers = {"Authorization": f"Bearer {self.key}", **kwargs.pop("headers", {})}
+        return requests.request(method, f"{self.server.base_url}{path}", headers=headers,
+                                verify=self.server.ca, timeout=60, **kwargs)
+
+    def get(self, path, **kw):
+        return self.request("GET", path, **kw)
+
+    def post(self, path, json=None, **kw):
+        return self.request("POST", path, json=json, **kw)
+
+    def patch(self, path, json=None, **kw):
+        return self.request("PATCH", path, json=json, **kw)
+
+
+@pytest.fixture(scope="session")
+def admin(server) -> Api:
+    return Api(server, create_api_key(server.folder, "admin", "events:write"))
+
+
+@pytest.fixture(scope="session")
+def app_key(server) -> Api:
+    return Api(server, create_api_key(server.folder, "events:write"))
+
+
+@pytest.fixture(scope="session")
+def auditor(server) -> Api:
+    return Api(server, create_api_key(server.folder, "audit:read"))
