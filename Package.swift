@@ -83,6 +83,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .executableTarget(
+            name: "evaluation-bench",
+            dependencies: ["IncentiveStore", "IncentiveEngine"],
+            path: "Benchmarks/EvaluationBench"
+        ),
         .testTarget(
             name: "IncentiveEngineTests",
             dependencies: ["IncentiveEngine"]
