@@ -119,3 +119,37 @@ struct EventIntakeTests {
         #expect(progress.first?.current == 201 && progress.first?.target == 50 && progress.first?.achievements == 4)
     }
 }
+
+@Suite("Evaluation jobs")
+struct JobQueueTests {
+    @Test("a job that keeps failing is retried with backoff, parked as dead, and can be retried")
+    func poisonJob() async throws {
+        let f = try StoreFixture()
+        try await f.employer()
+        try await f.user("u1")
+        let program = try await f.program("birth", try EventReportedRule(type: "fact", value: nil))
+        // Break the program's stored parameters so that every evaluation throws.
+        try await f.database.writer.write { db in
+            try db.execute(sql: "UPDATE program SET parameters = 'not json' WHERE id = ?", arguments: [program.id])
+        }
+        let result = try await f.intake.ingest(f.submission("p", type: "fact"), now: f.now)
+        #expect(result.outcome == .pending)  // a failing evaluation falls back to a job too
+        let queue = JobQueue(database: f.database, maximumAttempts: 3)
+        var now = f.now
+        for _ in 0..<3 {
+            #expect(try await queue.runDue(now: now) == 0)
+            now = now.addingTimeInterval(600)
+        }
+        let dead = try await queue.list(state: "dead")
+        #expect(dead.count == 1 && dead[0].attempts == 3 && dead[0].lastError != nil)
+        #expect(try await queue.runDue(now: now) == 0)  // dead jobs are not run
+
+        try await f.database.writer.write { db in
+            try db.execute(sql: #"UPDATE program SET parameters = '{"type":"fact"}' WHERE id = ?"#, arguments: [program.id])
+        }
+        #expect(try await queue.retry(id: dead[0].id!, now: now))
+        #expect(try await queue.runDue(now: now) == 1)
+        let page = try await AchievementRepository(database: f.database).list(userID: "u1", after: nil, limit: 10)
+        #expect(page.items.map(\.programName) == ["birth"])
+    }
+}
