@@ -20,6 +20,8 @@ let package = Package(
         // Test-only independent TLS peer (BoringSSL); never linked into the server binary.
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        // Test-only independent JWT verifier (swift-crypto/BoringSSL); never linked into the server.
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
@@ -33,6 +35,7 @@ let package = Package(
             dependencies: ["COpenSSL"]
         ),
         .target(name: "IncentiveEngine"),
+        .target(name: "JOSE", dependencies: ["OpenSSLCrypto"]),
         .target(
             name: "IncentiveStore",
             dependencies: [
@@ -87,6 +90,10 @@ let package = Package(
             name: "evaluation-bench",
             dependencies: ["IncentiveStore", "IncentiveEngine"],
             path: "Benchmarks/EvaluationBench"
+        ),
+        .testTarget(
+            name: "JOSETests",
+            dependencies: ["JOSE", "OpenSSLCrypto", .product(name: "JWTKit", package: "jwt-kit")]
         ),
         .testTarget(
             name: "IncentiveEngineTests",

@@ -5,7 +5,13 @@ import OpenAPIRuntime
 /// one form); an offset is required. Writes milliseconds in UTC.
 struct LenientDateTranscoder: DateTranscoder {
     func encode(_ date: Date) throws -> String {
-        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+        // Rounded to the nearest millisecond with integer arithmetic: a date read back from SQLite
+        // as .532999... must print as .533, which a truncating formatter would not do.
+        let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded())
+        let (seconds, fraction) = milliseconds.quotientAndRemainder(dividingBy: 1000)
+        let whole = Date(timeIntervalSince1970: Double(seconds) + (fraction < 0 ? -1 : 0))
+        let text = whole.formatted(Date.ISO8601FormatStyle())
+        return text.dropLast() + String(format: ".%03dZ", (fraction + 1000) % 1000)
     }
 
     func decode(_ text: String) throws -> Date {

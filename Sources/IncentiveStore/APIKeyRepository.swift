@@ -69,12 +69,3 @@ public struct APIKeyRepository: Sendable {
         HMACSHA256.authenticationCode(for: Array(plaintext.utf8), key: hmacKey).map { String(format: "%02x", $0) }.joined()
     }
 }
-
-/// Base64url without padding (RFC 4648 §5).
-public enum Base64URL {
-    public static func encode(_ bytes: [UInt8]) -> String {
-        Data(bytes).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
-    }
-}

@@ -18,16 +18,19 @@ public struct EventIntake: Sendable {
     }
 
     public func ingest(_ submission: EventSubmission, now: Date = Date()) async throws -> IntakeResult {
+        let now = now.wholeMilliseconds
         do {
             try evaluator.validate(occurredAt: submission.occurredAt, now: now)
         } catch {
             throw IntakeError.eventInFuture
         }
         if let zone = submission.timezone, TimeZone(identifier: zone) == nil { throw IntakeError.unknownTimeZone(zone) }
-        let deadline = Deadline.after(evaluationBudget)
+        let budget = evaluationBudget
         do {
             return try await database.writer.write { db in
-                try store(submission, now: now, in: db) { event, db in
+                // The budget covers this transaction's evaluation, not the wait for the writer.
+                let deadline = Deadline.after(budget)
+                return try store(submission, now: now, in: db) { event, db in
                     try evaluateAndRecord(event, db: db, now: now, deadline: deadline)
                 }
             }

@@ -48,12 +48,12 @@ struct EventIntakeTests {
             }
             return try await group.reduce(into: []) { $0.append($1) }
         }
-        #expect(results.count == 64 && results.allSatisfy { $0.outcome == .created })
-        let all = results.flatMap(\.achievements)
-        #expect(all.filter { $0.programName == "ten" }.count == 1)
-        #expect(all.filter { $0.programName == "every ten" }.map(\.periodKey).sorted() == ["1", "2", "3", "4", "5", "6"])
+        // On a starved machine an evaluation may pass its budget: its job then finishes the work.
+        #expect(results.count == 64 && results.allSatisfy { $0.outcome == .created || $0.outcome == .pending })
+        try await JobQueue(database: f.database).runDue(now: f.now)
         let page = try await AchievementRepository(database: f.database).list(userID: "u1", after: nil, limit: 200)
-        #expect(page.items.count == 7)
+        #expect(page.items.filter { $0.programName == "ten" }.count == 1)
+        #expect(page.items.filter { $0.programName == "every ten" }.map(\.periodKey).sorted() == ["1", "2", "3", "4", "5", "6"])
     }
 
     @Test("unknown user, user without employer, inactive or ended program: stored, no reward")

@@ -1,5 +1,6 @@
 """Event intake and the app's view over real HTTPS, against the built server and its SQLite file."""
 import itertools
+import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
@@ -83,7 +84,11 @@ def test_sixty_four_concurrent_events_for_one_user(admin, app_key):
     bodies = [event(user) for _ in range(64)]
     with ThreadPoolExecutor(max_workers=64) as pool:
         statuses = list(pool.map(lambda b: app_key.post("/v1/events", b).status_code, bodies))
-    assert statuses == [201] * 64
+    # 202 would mean an evaluation passed its budget on a starved machine; its job finishes it.
+    assert set(statuses) <= {201, 202} and len(statuses) == 64
+    deadline = time.monotonic() + 60
+    while 202 in statuses and time.monotonic() < deadline and not app_key.get(f"/v1/users/{user}/achievements").json()["data"]:
+        time.sleep(0.5)
     assert len(app_key.get(f"/v1/users/{user}/achievements").json()["data"]) == 1
     replays = [app_key.post("/v1/events", b).status_code for b in bodies[:5]]
     assert replays == [200] * 5  # every event was stored
