@@ -37,6 +37,15 @@ let package = Package(
         .target(name: "IncentiveEngine"),
         .target(name: "JOSE", dependencies: ["OpenSSLCrypto"]),
         .target(
+            name: "PartnerAuth",
+            dependencies: [
+                "IncentiveStore",
+                "JOSE",
+                "OpenSSLCrypto",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .target(
             name: "IncentiveStore",
             dependencies: [
                 "IncentiveEngine",
@@ -90,6 +99,10 @@ let package = Package(
             name: "evaluation-bench",
             dependencies: ["IncentiveStore", "IncentiveEngine"],
             path: "Benchmarks/EvaluationBench"
+        ),
+        .testTarget(
+            name: "PartnerAuthTests",
+            dependencies: ["PartnerAuth", "IncentiveStore", "IncentiveEngine", "JOSE", "OpenSSLCrypto"]
         ),
         .testTarget(
             name: "JOSETests",

@@ -29,6 +29,7 @@ public struct IncentiveDatabase: Sendable {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-core", migrate: Schema.createCore)
+        migrator.registerMigration("v2-partner-access", migrate: Schema.createPartnerAccess)
         return migrator
     }
 }

@@ -94,4 +94,57 @@ enum Schema {
             t.column("revokedAt", .datetime)
         }
     }
+
+    static func createPartnerAccess(_ db: Database) throws {
+        try db.create(table: "partner") { t in
+            t.primaryKey("clientId", .text)
+            t.column("name", .text).notNull()
+            t.column("secretHash", .text).notNull()
+            t.column("redirectUris", .text).notNull()  // JSON array, matched exactly
+            t.column("scopes", .text).notNull()        // space-separated
+            t.column("programIds", .text).notNull()    // JSON array
+            t.column("disabled", .boolean).notNull()
+            t.column("createdAt", .datetime).notNull()
+        }
+        try db.create(table: "grant") { t in
+            t.primaryKey("id", .text)
+            t.belongsTo("user", onDelete: .restrict).notNull()
+            t.column("clientId", .text).notNull().references("partner")
+            t.column("scopes", .text).notNull()
+            t.column("createdAt", .datetime).notNull()
+            t.column("revokedAt", .datetime)
+        }
+        try db.create(index: "grant_active", on: "grant", columns: ["userId", "clientId", "revokedAt"])
+        try db.create(table: "authorizationCode") { t in
+            t.primaryKey("hash", .text)
+            t.column("clientId", .text).notNull().references("partner")
+            t.column("grantId", .text).notNull().references("grant")
+            t.column("redirectUri", .text).notNull()
+            t.column("codeChallenge", .text).notNull()
+            t.column("scopes", .text).notNull()
+            t.column("expiresAt", .datetime).notNull()
+            t.column("usedAt", .datetime)
+            t.column("familyId", .text)                // what the code issued, revoked on reuse
+        }
+        try db.create(table: "refreshFamily") { t in
+            t.primaryKey("id", .text)
+            t.column("grantId", .text).notNull().references("grant").indexed()
+            t.column("clientId", .text).notNull().references("partner")
+            t.column("scopes", .text).notNull()
+            t.column("createdAt", .datetime).notNull()
+            t.column("lastUsedAt", .datetime).notNull()
+            t.column("revokedAt", .datetime)
+            t.column("revokedReason", .text)
+        }
+        try db.create(table: "refreshToken") { t in
+            t.primaryKey("hash", .text)
+            t.column("familyId", .text).notNull().references("refreshFamily").indexed()
+            t.column("createdAt", .datetime).notNull()
+            t.column("rotatedAt", .datetime)
+        }
+        try db.create(table: "revokedAccessToken") { t in
+            t.primaryKey("jti", .text)
+            t.column("expiresAt", .datetime).notNull()
+        }
+    }
 }

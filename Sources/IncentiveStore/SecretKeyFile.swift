@@ -6,12 +6,7 @@ public enum SecretKeyFile {
     public static func loadOrCreate(_ url: URL, byteCount: Int = 32) throws -> [UInt8] {
         if let existing = try? Data(contentsOf: url), existing.count == byteCount { return Array(existing) }
         let key = SecureRandom.bytes(byteCount)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        let temporary = url.appendingPathExtension("tmp")
-        try? FileManager.default.removeItem(at: temporary)
-        guard FileManager.default.createFile(atPath: temporary.path, contents: Data(key), attributes: [.posixPermissions: 0o600]),
-              rename(temporary.path, url.path) == 0
-        else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path]) }
+        try SecureFile.write(Data(key), to: url)
         return key
     }
 }

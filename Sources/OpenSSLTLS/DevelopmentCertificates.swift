@@ -93,20 +93,8 @@ struct CertificateIdentity {
     }
 
     func write(certificate certificateURL: URL, key keyURL: URL) throws {
-        try writeFile(keyURL, contents: try key.pem(), mode: 0o600)
-        try writeFile(certificateURL, contents: try certificate.pem(), mode: 0o644)
-    }
-
-    private func writeFile(_ url: URL, contents: [UInt8], mode: Int) throws {
-        let temporary = url.appendingPathExtension("tmp")
-        try? FileManager.default.removeItem(at: temporary)
-        guard FileManager.default.createFile(atPath: temporary.path, contents: nil, attributes: [.posixPermissions: mode]) else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: temporary.path])
-        }
-        try Data(contents).write(to: temporary)
-        guard rename(temporary.path, url.path) == 0 else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path])
-        }
+        try SecureFile.write(Data(try key.pem()), to: keyURL)
+        try SecureFile.write(Data(try certificate.pem()), to: certificateURL, mode: 0o644)
     }
 }
 

@@ -1,0 +1,23 @@
+/// The claims of an RFC 9068 access token.
+public struct AccessTokenClaims: Codable, Sendable, Equatable {
+    public var iss: String
+    public var aud: String
+    public var sub: String
+    public var clientID: String
+    public var scope: String
+    public var jti: String
+    public var iat: Int
+    public var exp: Int
+    /// Absent on client-credentials tokens.
+    public var grantID: String?
+    public var familyID: String?
+
+    enum CodingKeys: String, CodingKey {
+        case iss, aud, sub, scope, jti, iat, exp
+        case clientID = "client_id"
+        case grantID = "grant_id"
+        case familyID = "family_id"
+    }
+
+    public var scopes: Set<String> { Set(scope.split(separator: " ").map(String.init)) }
+}

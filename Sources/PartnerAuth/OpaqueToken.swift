@@ -1,0 +1,18 @@
+import Foundation
+import OpenSSLCrypto
+
+/// Random bearer secrets (client secrets, codes, refresh tokens): 256 bits, base64url, stored only
+/// as HMAC-SHA-256 under a server key (they are random, so a fast keyed hash suffices).
+struct OpaqueToken {
+    let hmacKey: [UInt8]
+
+    func make(prefix: String) -> String { prefix + Base64URL.encode(SecureRandom.bytes(32)) }
+
+    func hash(_ token: String) -> String {
+        HMACSHA256.authenticationCode(for: Array(token.utf8), key: hmacKey).map { String(format: "%02x", $0) }.joined()
+    }
+
+    static func identifier(_ prefix: String) -> String {
+        prefix + SecureRandom.bytes(12).map { String(format: "%02x", $0) }.joined()
+    }
+}

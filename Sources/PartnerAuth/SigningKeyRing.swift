@@ -1,0 +1,107 @@
+public import Foundation
+import JOSE
+public import OpenSSLCrypto
+import Synchronization
+
+/// The ES256 keys that sign access tokens, kept in `<data>/keys/` (PEM files, mode 0600, and
+/// `keys.json` with each key's schedule). A new key is published in the JWKS at once but signs
+/// only after `activationDelay` (longer than the JWKS cache lifetime), and a retired key stays
+/// published until the tokens it signed have expired. `incentives keys rotate` may run while the
+/// server runs: the ring re-reads `keys.json` when it changes.
+public final class SigningKeyRing: Sendable {
+    public struct Entry: Codable, Sendable {
+        public let kid: String
+        public let createdAt: Date
+        public let activatesAt: Date
+    }
+
+    public static let activationDelay: TimeInterval = 301
+    public static let publishedAfterRetirement: TimeInterval = 15 * 60
+
+    let directory: URL
+    private let state: Mutex<(modified: Date?, entries: [Entry], keys: [String: ES256PrivateKey])>
+
+    public init(directory: URL) throws {
+        self.directory = directory
+        state = Mutex((nil, [], [:]))
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        if try Self.readSchedule(in: directory).isEmpty {
+            // The first key has no cached JWKS to wait for.
+            try Self.addKey(in: directory, activatesAt: Date(timeIntervalSince1970: 0))
+        }
+        try reloadIfChanged()
+    }
+
+    /// Publishes a new key that starts signing after the activation delay; retires the one in use then.
+    public static func rotate(directory: URL, now: Date = Date()) throws -> Entry {
+        try addKey(in: directory, activatesAt: now.addingTimeInterval(activationDelay))
+    }
+
+    /// The key that signs now: the newest active one.
+    public func signingKey(now: Date = Date()) throws -> (kid: String, key: ES256PrivateKey) {
+        try reloadIfChanged()
+        return try state.withLock { state in
+            guard let entry = state.entries.filter({ $0.activatesAt <= now }).max(by: { $0.activatesAt < $1.activatesAt }),
+                  let key = state.keys[entry.kid]
+            else { throw OpenSSLError(operation: "signing key", reasons: ["no active signing key"]) }
+            return (entry.kid, key)
+        }
+    }
+
+    /// Keys that verify tokens: every published key.
+    public func verificationKey(kid: String) -> ES256PublicKey? {
+        try? reloadIfChanged()
+        return state.withLock { $0.keys[kid]?.publicKey }
+    }
+
+    /// The JWKS: new keys before they sign, retired keys until their tokens expired.
+    public func jwks(now: Date = Date()) -> JWKSet {
+        try? reloadIfChanged()
+        return state.withLock { state in
+            let published = state.entries.filter { entry in
+                guard let superseded = nextActivation(after: entry, in: state.entries), superseded <= now else { return true }
+                return now.timeIntervalSince(superseded) < Self.publishedAfterRetirement
+            }
+            return JWKSet(keys: published.compactMap { entry in state.keys[entry.kid].map { JWK(publicKey: $0.publicKey, kid: entry.kid) } })
+        }
+    }
+
+    /// When the key after `entry` took over (the moment `entry` stopped signing).
+    private func nextActivation(after entry: Entry, in entries: [Entry]) -> Date? {
+        entries.filter { $0.activatesAt > entry.activatesAt }.map(\.activatesAt).min()
+    }
+
+    private func reloadIfChanged() throws {
+        let schedule = directory.appendingPathComponent("keys.json")
+        let modified = (try? FileManager.default.attributesOfItem(atPath: schedule.path))?[.modificationDate] as? Date
+        if state.withLock({ $0.modified == modified && !$0.entries.isEmpty }) { return }
+        let entries = try Self.readSchedule(in: directory)
+        var keys: [String: ES256PrivateKey] = [:]
+        for entry in entries {
+            let pem = try String(contentsOf: directory.appendingPathComponent("\(entry.kid).pem"), encoding: .utf8)
+            keys[entry.kid] = try ES256PrivateKey(pemRepresentation: pem)
+        }
+        state.withLock { $0 = (modified, entries, keys) }
+    }
+
+    private static func readSchedule(in directory: URL) throws -> [Entry] {
+        let url = directory.appendingPathComponent("keys.json")
+        guard let data = try? Data(contentsOf: url) else { return [] }
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .secondsSince1970
+        return try decoder.decode([Entry].self, from: data)
+    }
+
+    @discardableResult
+    private static func addKey(in directory: URL, activatesAt: Date) throws -> Entry {
+        let key = try ES256PrivateKey()
+        let kid = Base64URL.encode(SHA256.hash(Array((key.publicKey.x + key.publicKey.y))).prefix(12))
+        try SecureFile.write(Data(try key.pemRepresentation().utf8), to: directory.appendingPathComponent("\(kid).pem"))
+        let entry = Entry(kid: kid, createdAt: Date(), activatesAt: activatesAt)
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .secondsSince1970
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try SecureFile.write(try encoder.encode(try readSchedule(in: directory) + [entry]), to: directory.appendingPathComponent("keys.json"))
+        return entry
+    }
+}

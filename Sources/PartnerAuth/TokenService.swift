@@ -1,0 +1,335 @@
+public import Foundation
+import GRDB
+public import IncentiveStore
+import JOSE
+import OpenSSLCrypto
+
+/// Issues, rotates, revokes and checks tokens. Access tokens are ES256 JWTs (RFC 9068); refresh
+/// tokens are opaque, hashed, rotated on every use within a family. Every check that a
+/// revocation must reach (grant, family, client, `jti`) reads the database, uncached.
+public struct TokenService: Sendable {
+    public let settings: TokenSettings
+    let database: IncentiveDatabase
+    let keys: SigningKeyRing
+    let tokens: OpaqueToken
+    let pairwiseKey: [UInt8]
+
+    public init(settings: TokenSettings, database: IncentiveDatabase, keys: SigningKeyRing, hmacKey: [UInt8], pairwiseKey: [UInt8]) {
+        self.settings = settings
+        self.database = database
+        self.keys = keys
+        tokens = OpaqueToken(hmacKey: hmacKey)
+        self.pairwiseKey = pairwiseKey
+    }
+
+    // MARK: Subjects and scopes
+
+    /// The stable pseudonym of a user for one partner; partners cannot correlate users.
+    public func pairwiseSubject(userID: String, clientID: String) -> String {
+        Base64URL.encode(HMACSHA256.authenticationCode(for: Array("\(userID)\n\(clientID)".utf8), key: pairwiseKey).prefix(18))
+    }
+
+    /// The requested scopes, which must be allowed for the partner; all of its scopes when none are asked.
+    public static func scopes(requested: String?, allowed: Set<String>) throws(OAuthError) -> Set<String> {
+        guard let requested, !requested.isEmpty else { return allowed }
+        let asked = Set(requested.split(separator: " ").map(String.init))
+        guard asked.isSubset(of: allowed) else { throw .invalidScope("scope must be among: \(allowed.sorted().joined(separator: " "))") }
+        return asked
+    }
+
+    // MARK: Client credentials
+
+    public func clientCredentials(partner: PartnerRecord, scope: String?, now: Date = Date()) throws -> TokenResponse {
+        let granted = try Self.scopes(requested: scope, allowed: partner.scopeSet)
+        return try accessToken(clientID: partner.clientId, subject: partner.clientId, scopes: granted,
+                               grantID: nil, familyID: nil, refreshToken: nil, now: now)
+    }
+
+    // MARK: Grants and codes
+
+    /// The user's active grant to the partner if it covers `scopes`, else a new grant.
+    public func grant(userID: String, partner: PartnerRecord, scopes: Set<String>, now: Date = Date()) async throws -> GrantRecord {
+        try await database.writer.write { db in
+            if let existing = try Self.activeGrant(userID: userID, clientID: partner.clientId, in: db) {
+                let covered = Set(existing.scopes.split(separator: " ").map(String.init))
+                if scopes.isSubset(of: covered) { return existing }
+                var revoked = existing
+                revoked.revokedAt = now
+                try revoked.update(db)
+            }
+            let grant = GrantRecord(id: OpaqueToken.identifier("grt_"), userId: userID, clientId: partner.clientId,
+                                    scopes: scopes.sorted().joined(separator: " "), createdAt: now, revokedAt: nil)
+            try grant.insert(db)
+            return grant
+        }
+    }
+
+    public func activeGrant(userID: String, clientID: String) async throws -> GrantRecord? {
+        try await database.writer.read { db in try Self.activeGrant(userID: userID, clientID: clientID, in: db) }
+    }
+
+    /// Revokes a grant with immediate effect: its tokens fail their next call, its refresh families die.
+    /// With `userID`, only that user's grant (a user revoking their own).
+    public func revokeGrant(id: String, userID: String? = nil, now: Date = Date()) async throws {
+        try await database.writer.write { db in
+            guard var grant = try GrantRecord.fetchOne(db, key: id), userID == nil || grant.userId == userID else {
+                throw StoreError.notFound("grant \(id)")
+            }
+            guard grant.revokedAt == nil else { return }
+            grant.revokedAt = now
+            try grant.update(db)
+            try db.execute(sql: "UPDATE refreshFamily SET revokedAt = ?, revokedReason = 'grant revoked' WHERE grantId = ? AND revokedAt IS NULL",
+                           arguments: [now, id])
+        }
+    }
+
+    /// Grants of a user (with `userID`) or to a partner (with `clientID`), newest first.
+    public func grants(userID: String? = nil, clientID: String? = nil) async throws -> [GrantRecord] {
+        try await database.writer.read { db in
+            var request = GrantRecord.order(Column("createdAt").desc, Column("id"))
+            if let userID { request = request.filter(Column("userId") == userID) }
+            if let clientID { request = request.filter(Column("clientId") == clientID) }
+            return try request.fetchAll(db)
+        }
+    }
+
+    static func activeGrant(userID: String, clientID: String, in db: Database) throws -> GrantRecord? {
+        try GrantRecord.filter(Column("userId") == userID && Column("clientId") == clientID && Column("revokedAt") == nil)
+            .order(Column("createdAt").desc).fetchOne(db)
+    }
+
+    /// A single-use code bound to the client, redirect URI and PKCE challenge.
+    public func issueCode(grant: GrantRecord, redirectURI: String, codeChallenge: String, now: Date = Date()) async throws -> String {
+        let code = tokens.make(prefix: "")
+        let record = AuthorizationCodeRecord(
+            hash: tokens.hash(code), clientId: grant.clientId, grantId: grant.id, redirectUri: redirectURI,
+            codeChallenge: codeChallenge, scopes: grant.scopes, expiresAt: now.addingTimeInterval(settings.codeLifetime),
+            usedAt: nil, familyId: nil)
+        try await database.writer.write { db in try record.insert(db) }
+        return code
+    }
+
+    // MARK: Code exchange
+
+    public func exchangeCode(partner: PartnerRecord, code: String, redirectURI: String?, verifier: String?, now: Date = Date()) async throws -> TokenResponse {
+        guard let verifier, PKCE.isWellFormedVerifier(verifier) else { throw OAuthError.invalidGrant("code_verifier is missing or malformed") }
+        let outcome: Result<(GrantRecord, RefreshFamilyRecord, String), OAuthError> = try await database.writer.write { db in
+            guard var record = try AuthorizationCodeRecord.fetchOne(db, key: tokens.hash(code)), record.clientId == partner.clientId else {
+                return .failure(.invalidGrant("unknown code"))
+            }
+            if record.usedAt != nil {
+                // A reused code: revoke what it issued, then refuse (the revocation must commit).
+                if let familyID = record.familyId { try Self.revokeFamily(familyID, reason: "code reuse", now: now, in: db) }
+                return .failure(.invalidGrant("code already used"))
+            }
+            record.usedAt = now
+            try record.update(db)
+            guard record.expiresAt > now else { return .failure(.invalidGrant("code expired")) }
+            guard record.redirectUri == redirectURI else { return .failure(.invalidGrant("redirect_uri does not match the authorization request")) }
+            guard PKCE.matches(verifier: verifier, challenge: record.codeChallenge) else { return .failure(.invalidGrant("code_verifier does not match")) }
+            guard let grant = try GrantRecord.fetchOne(db, key: record.grantId), grant.revokedAt == nil else {
+                return .failure(.invalidGrant("the grant was revoked"))
+            }
+            let (family, refreshToken) = try newFamily(grant: grant, now: now, in: db)
+            record.familyId = family.id
+            try record.update(db)
+            return .success((grant, family, refreshToken))
+        }
+        let (grant, family, refreshToken) = try outcome.get()
+        return try accessToken(clientID: partner.clientId, subject: pairwiseSubject(userID: grant.userId, clientID: partner.clientId),
+                               scopes: Set(family.scopes.split(separator: " ").map(String.init)), grantID: grant.id,
+                               familyID: family.id, refreshToken: refreshToken, now: now)
+    }
+
+    private func newFamily(grant: GrantRecord, now: Date, in db: Database) throws -> (RefreshFamilyRecord, String) {
+        let family = RefreshFamilyRecord(id: OpaqueToken.identifier("fam_"), grantId: grant.id, clientId: grant.clientId,
+                                         scopes: grant.scopes, createdAt: now, lastUsedAt: now, revokedAt: nil, revokedReason: nil)
+        try family.insert(db)
+        return (family, try newRefreshToken(familyID: family.id, now: now, in: db))
+    }
+
+    private func newRefreshToken(familyID: String, now: Date, in db: Database) throws -> String {
+        let token = tokens.make(prefix: "irt_")
+        try RefreshTokenRecord(hash: tokens.hash(token), familyId: familyID, createdAt: now, rotatedAt: nil).insert(db)
+        return token
+    }
+
+    // MARK: Refresh
+
+    /// Rotates `refreshToken` atomically: of concurrent refreshes with one token exactly one wins.
+    public func refresh(partner: PartnerRecord, refreshToken: String, scope: String?, now: Date = Date()) async throws -> TokenResponse {
+        let settings = settings
+        let outcome: Result<(GrantRecord, RefreshFamilyRecord, String), OAuthError> = try await database.writer.write { db in
+            guard var token = try RefreshTokenRecord.fetchOne(db, key: tokens.hash(refreshToken)),
+                  var family = try RefreshFamilyRecord.fetchOne(db, key: token.familyId), family.clientId == partner.clientId
+            else { return .failure(.invalidGrant("unknown refresh token")) }
+            guard family.revokedAt == nil else { return .failure(.invalidGrant("the refresh token was revoked")) }
+            if let rotatedAt = token.rotatedAt {
+                if now.timeIntervalSince(rotatedAt) <= settings.refreshRetryWindow {
+                    return .failure(.invalidGrant("the refresh token was just rotated"))
+                }
+                try Self.revokeFamily(family.id, reason: "refresh token reuse", now: now, in: db)
+                return .failure(.invalidGrant("refresh token reuse: the family is revoked"))
+            }
+            guard now.timeIntervalSince(family.lastUsedAt) <= settings.refreshIdleLifetime,
+                  now.timeIntervalSince(family.createdAt) <= settings.refreshAbsoluteLifetime
+            else { return .failure(.invalidGrant("the refresh token expired")) }
+            guard let grant = try GrantRecord.fetchOne(db, key: family.grantId), grant.revokedAt == nil else {
+                return .failure(.invalidGrant("the grant was revoked"))
+            }
+            token.rotatedAt = now
+            try token.update(db)
+            family.lastUsedAt = now
+            try family.update(db)
+            return .success((grant, family, try newRefreshToken(familyID: family.id, now: now, in: db)))
+        }
+        let (grant, family, newToken) = try outcome.get()
+        let granted = try Self.scopes(requested: scope, allowed: Set(family.scopes.split(separator: " ").map(String.init)))
+        return try accessToken(clientID: partner.clientId, subject: pairwiseSubject(userID: grant.userId, clientID: partner.clientId),
+                               scopes: granted, grantID: grant.id, familyID: family.id, refreshToken: newToken, now: now)
+    }
+
+    static func revokeFamily(_ id: String, reason: String, now: Date, in db: Database) throws {
+        try db.execute(sql: "UPDATE refreshFamily SET revokedAt = ?, revokedReason = ? WHERE id = ? AND revokedAt IS NULL",
+                       arguments: [now, reason, id])
+    }
+
+    // MARK: Access tokens
+
+    private func accessToken(
+        clientID: String, subject: String, scopes: Set<String>, grantID: String?, familyID: String?,
+        refreshToken: String?, now: Date
+    ) throws -> TokenResponse {
+        let issuedAt = Int(now.timeIntervalSince1970)
+        let claims = AccessTokenClaims(
+            iss: settings.issuer, aud: settings.audience, sub: subject, clientID: clientID,
+            scope: scopes.sorted().joined(separator: " "), jti: OpaqueToken.identifier("jti_"), iat: issuedAt,
+            exp: issuedAt + Int(settings.accessTokenLifetime), grantID: grantID, familyID: familyID)
+        let signing = try keys.signingKey(now: now)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let jwt = try CompactJWS.sign(payload: try encoder.encode(claims), key: signing.key, kid: signing.kid, typ: "at+jwt")
+        return TokenResponse(accessToken: jwt, tokenType: "Bearer", expiresIn: Int(settings.accessTokenLifetime),
+                             refreshToken: refreshToken, scope: claims.scope)
+    }
+
+    /// The claims of a well-signed, unexpired token of this issuer and audience (no database checks).
+    public func decode(accessToken: String, now: Date = Date()) throws(OAuthError) -> AccessTokenClaims {
+        let payload: Data
+        do {
+            payload = try CompactJWS.verify(accessToken, typ: "at+jwt", key: keys.verificationKey(kid:)).payload
+        } catch {
+            throw .invalidToken("the token is not a valid access token (\(error))")
+        }
+        guard let claims = try? JSONDecoder().decode(AccessTokenClaims.self, from: payload) else {
+            throw .invalidToken("the token's claims are malformed")
+        }
+        let time = now.timeIntervalSince1970
+        guard claims.iss == settings.issuer else { throw .invalidToken("wrong issuer") }
+        guard claims.aud == settings.audience else { throw .invalidToken("wrong audience") }
+        guard Double(claims.exp) + settings.clockLeeway > time else { throw .invalidToken("the token expired") }
+        guard Double(claims.iat) - settings.clockLeeway <= time else { throw .invalidToken("the token is not valid yet") }
+        return claims
+    }
+
+    /// Checks a bearer token for a resource call: signature and claims, then, uncached, that its
+    /// client is enabled, its `jti` not revoked, its grant active and its family not revoked.
+    public func verifyBearer(_ token: String, requiredScope: String, now: Date = Date()) async throws -> BearerIdentity {
+        let claims = try decode(accessToken: token, now: now)
+        let userID: String? = try await database.writer.read { db in
+            guard let partner = try PartnerRecord.fetchOne(db, key: claims.clientID), !partner.disabled else {
+                throw OAuthError.invalidToken("the client is disabled")
+            }
+            guard try RevokedAccessTokenRecord.fetchOne(db, key: claims.jti) == nil else { throw OAuthError.invalidToken("the token was revoked") }
+            if let familyID = claims.familyID {
+                guard let family = try RefreshFamilyRecord.fetchOne(db, key: familyID), family.revokedAt == nil else {
+                    throw OAuthError.invalidToken("the token's refresh family was revoked")
+                }
+            }
+            guard let grantID = claims.grantID else { return nil }
+            guard let grant = try GrantRecord.fetchOne(db, key: grantID), grant.revokedAt == nil else {
+                throw OAuthError.invalidToken("the grant was revoked")
+            }
+            return grant.userId
+        }
+        guard claims.scopes.contains(requiredScope) else { throw OAuthError.insufficientScope("this needs the scope \(requiredScope)") }
+        return BearerIdentity(clientID: claims.clientID, subject: claims.sub, userID: userID, grantID: claims.grantID,
+                              familyID: claims.familyID, scopes: claims.scopes, jti: claims.jti)
+    }
+
+    // MARK: Revocation and introspection
+
+    /// RFC 7009. A token of another client is refused and stays valid; an unknown token is fine.
+    public func revoke(partner: PartnerRecord, token: String, now: Date = Date()) async throws {
+        if let claims = try? decode(accessToken: token, now: now) {
+            guard claims.clientID == partner.clientId else { throw OAuthError.unauthorizedClient("the token was issued to another client") }
+            try await database.writer.write { db in
+                try RevokedAccessTokenRecord(jti: claims.jti, expiresAt: Date(timeIntervalSince1970: Double(claims.exp))).save(db)
+            }
+            return
+        }
+        let hash = tokens.hash(token)
+        try await database.writer.write { db in
+            guard let record = try RefreshTokenRecord.fetchOne(db, key: hash),
+                  let family = try RefreshFamilyRecord.fetchOne(db, key: record.familyId) else { return }
+            guard family.clientId == partner.clientId else { throw OAuthError.unauthorizedClient("the token was issued to another client") }
+            try Self.revokeFamily(family.id, reason: "revoked by the client", now: now, in: db)
+        }
+    }
+
+    /// RFC 7662: a client sees only its own live tokens as active.
+    public func introspect(partner: PartnerRecord, token: String, now: Date = Date()) async throws -> Introspection {
+        if let claims = try? decode(accessToken: token, now: now), claims.clientID == partner.clientId,
+           let identity = try? await verifyBearer(token, requiredScope: claims.scopes.first ?? "", now: now) {
+            return Introspection(active: true, scope: claims.scope, clientID: claims.clientID, sub: identity.subject,
+                                 exp: claims.exp, iat: claims.iat, tokenType: "Bearer", iss: claims.iss, aud: claims.aud, jti: claims.jti)
+        }
+        let hash = tokens.hash(token)
+        let family: RefreshFamilyRecord? = try await database.writer.read { db in
+            guard let record = try RefreshTokenRecord.fetchOne(db, key: hash), record.rotatedAt == nil,
+                  let family = try RefreshFamilyRecord.fetchOne(db, key: record.familyId), family.revokedAt == nil,
+                  let grant = try GrantRecord.fetchOne(db, key: family.grantId), grant.revokedAt == nil
+            else { return nil }
+            return family
+        }
+        guard let family, family.clientId == partner.clientId else { return .inactive }
+        return Introspection(active: true, scope: family.scopes, clientID: family.clientId, sub: nil, exp: nil, iat: nil,
+                             tokenType: "refresh_token", iss: settings.issuer, aud: nil, jti: nil)
+    }
+}
+
+/// An RFC 7662 introspection answer.
+public struct Introspection: Codable, Sendable, Equatable {
+    public let active: Bool
+    public var scope: String?
+    public var clientID: String?
+    public var sub: String?
+    public var exp: Int?
+    public var iat: Int?
+    public var tokenType: String?
+    public var iss: String?
+    public var aud: String?
+    public var jti: String?
+
+    enum CodingKeys: String, CodingKey {
+        case active, scope, sub, exp, iat, iss, aud, jti
+        case clientID = "client_id"
+        case tokenType = "token_type"
+    }
+
+    static let inactive = Introspection(active: false)
+
+    init(active: Bool, scope: String? = nil, clientID: String? = nil, sub: String? = nil, exp: Int? = nil, iat: Int? = nil,
+         tokenType: String? = nil, iss: String? = nil, aud: String? = nil, jti: String? = nil) {
+        self.active = active
+        self.scope = scope
+        self.clientID = clientID
+        self.sub = sub
+        self.exp = exp
+        self.iat = iat
+        self.tokenType = tokenType
+        self.iss = iss
+        self.aud = aud
+        self.jti = jti
+    }
+}
