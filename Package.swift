@@ -76,6 +76,8 @@ let package = Package(
                 "IncentiveAPIGenerated",
                 "IncentiveEngine",
                 "IncentiveStore",
+                "PartnerAuth",
+                "JOSE",
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
                 .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -33,7 +33,10 @@ public struct AppConfiguration: Sendable {
 
     /// The public base URL: as configured, else the bound address.
     public func resolvedPublicBaseURL(boundPort: Int) -> URL {
-        if let publicBaseURL { return publicBaseURL }
+        if let publicBaseURL {
+            let text = publicBaseURL.absoluteString
+            return text.hasSuffix("/") ? URL(string: String(text.dropLast()))! : publicBaseURL
+        }
         let hostPart = host.contains(":") ? "[\(host)]" : host
         let scheme = servesPlainHTTPForBenchmarks ? "http" : "https"
         return URL(string: "\(scheme)://\(hostPart):\(boundPort)")!

@@ -24,7 +24,11 @@ public func buildApplication(
         router: try buildRouter(configuration: configuration, services: services),
         server: try buildServer(configuration: configuration),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "incentives"),
-        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
+        onServerRunning: { channel in
+            let port = channel.localAddress?.port ?? configuration.port
+            services.origin.set(configuration.resolvedPublicBaseURL(boundPort: port).absoluteString)
+            await onServerRunning(port)
+        },
         logger: logger)
     app.addServices(JobWorker(queue: services.jobs, interval: .milliseconds(500), logger: logger))
     return app
@@ -45,6 +49,8 @@ func buildRouter(configuration: AppConfiguration, services: AppServices) throws 
     router.add(middleware: ProblemMiddleware())
     HealthController().addRoutes(to: router)
     try OpenAPIDocumentController().addRoutes(to: router)
+    OAuthController(tokens: services.tokens, clients: ClientAuthenticator(partners: services.partners)).addRoutes(to: router)
+    DiscoveryController(settings: services.tokens.settings, keys: services.keys).addRoutes(to: router)
     if configuration.enablesTestRoutes { TestRoutesController().addRoutes(to: router) }
     let api = router.group()
         .add(middleware: RequestBodyMiddleware())

@@ -25,4 +25,5 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
 
 extension HTTPField.Name {
     static let xContentTypeOptions = Self("X-Content-Type-Options")!
+    static let pragma = Self("Pragma")!
 }

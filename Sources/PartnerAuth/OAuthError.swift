@@ -5,6 +5,14 @@ public struct OAuthError: Error, Equatable, Sendable {
     /// 401 for client authentication failures, else 400.
     public let status: Int
 
+    public init(code: String, description: String, status: Int) {
+        self.code = code
+        self.description = description
+        self.status = status
+    }
+
+    public static let serverError = OAuthError(code: "server_error", description: "the error was logged", status: 500)
+
     public static func invalidRequest(_ description: String) -> OAuthError { .init(code: "invalid_request", description: description, status: 400) }
     public static func invalidClient(_ description: String = "client authentication failed") -> OAuthError {
         .init(code: "invalid_client", description: description, status: 401)

@@ -1,9 +1,25 @@
 public import Foundation
+import Synchronization
+
+/// The service's public base URL. It is known only once the server has bound its port when no
+/// public base URL is configured, so it is set then and read at each use.
+public final class PublicOrigin: Sendable {
+    private let value: Mutex<String>
+
+    public init(_ url: String) {
+        value = Mutex(url)
+    }
+
+    public var url: String { value.withLock { $0 } }
+
+    public func set(_ url: String) {
+        value.withLock { $0 = url }
+    }
+}
 
 /// Lifetimes and identifiers of the authorization server (DESIGN §5).
 public struct TokenSettings: Sendable {
-    /// The public base URL: `iss` of every token and the base of metadata.
-    public var issuer: String
+    public var origin: PublicOrigin
     public var accessTokenLifetime: TimeInterval = 600
     public var codeLifetime: TimeInterval = 60
     public var refreshIdleLifetime: TimeInterval = 30 * 86_400
@@ -12,8 +28,18 @@ public struct TokenSettings: Sendable {
     public var refreshRetryWindow: TimeInterval = 5
     public var clockLeeway: TimeInterval = 30
 
+    public init(origin: PublicOrigin) {
+        self.origin = origin
+    }
+
     public init(issuer: String) {
-        self.issuer = issuer
+        self.init(origin: PublicOrigin(issuer))
+    }
+
+    /// `iss` of every token and the base of metadata: the public base URL, never the Host header.
+    public var issuer: String {
+        get { origin.url }
+        set { origin = PublicOrigin(newValue) }
     }
 
     /// The resource identifier of RFC 9728 metadata, the `aud` of every access token.
