@@ -12,6 +12,7 @@ public struct AppServices: Sendable {
     public let partners: PartnerRegistry
     public let tokens: TokenService
     public let keys: SigningKeyRing
+    public let sessions: SessionStore
     /// The public base URL; set from the bound port at start when none is configured.
     public let origin: PublicOrigin
     let apiHandler: IncentiveAPIHandler
@@ -30,6 +31,7 @@ public struct AppServices: Sendable {
         origin = PublicOrigin(configuration.resolvedPublicBaseURL(boundPort: configuration.port).absoluteString)
         keys = try SigningKeyRing(directory: data.appendingPathComponent(Self.signingKeysFolder))
         partners = PartnerRegistry(database: database, hmacKey: oauthKey)
+        sessions = SessionStore(database: database, hmacKey: oauthKey)
         tokens = TokenService(
             settings: TokenSettings(origin: origin), database: database, keys: keys, hmacKey: oauthKey,
             pairwiseKey: try SecretKeyFile.loadOrCreate(data.appendingPathComponent(Self.pairwiseKeyFile)))

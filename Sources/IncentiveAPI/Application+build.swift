@@ -1,3 +1,4 @@
+import NIOCore
 import Foundation
 public import Hummingbird
 import Logging
@@ -8,7 +9,16 @@ import IncentiveAPIGenerated
 import OpenAPIRuntime
 import OpenAPIHummingbird
 
-public typealias AppRequestContext = BasicRequestContext
+/// The request context: Hummingbird's core storage plus the peer address (sign-in back-off per address).
+public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public let remoteAddress: SocketAddress?
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        remoteAddress = source.channel.remoteAddress
+    }
+}
 
 /// The composition root: `serve`, the tests and the benchmarks all build the service here.
 /// - Parameter onServerRunning: called with the bound port once the server accepts connections.
@@ -51,6 +61,10 @@ func buildRouter(configuration: AppConfiguration, services: AppServices) throws 
     try OpenAPIDocumentController().addRoutes(to: router)
     OAuthController(tokens: services.tokens, clients: ClientAuthenticator(partners: services.partners)).addRoutes(to: router)
     DiscoveryController(settings: services.tokens.settings, keys: services.keys).addRoutes(to: router)
+    let browser = BrowserSession(sessions: services.sessions)
+    LoginController(sessions: services.sessions, browser: browser).addRoutes(to: router)
+    AuthorizeController(partners: services.partners, tokens: services.tokens, browser: browser).addRoutes(to: router)
+    ConnectionsController(partners: services.partners, tokens: services.tokens, browser: browser).addRoutes(to: router)
     if configuration.enablesTestRoutes { TestRoutesController().addRoutes(to: router) }
     let api = router.group()
         .add(middleware: RequestBodyMiddleware())

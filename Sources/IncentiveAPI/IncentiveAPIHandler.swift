@@ -3,6 +3,7 @@ import IncentiveAPIGenerated
 import IncentiveEngine
 import IncentiveStore
 import OpenAPIRuntime
+import PartnerAuth
 
 /// The `/v1` JSON API, conforming to the protocol generated from `openapi.yaml`. Errors are
 /// thrown and become problem+json in `ProblemMiddleware`; handlers return only successes.

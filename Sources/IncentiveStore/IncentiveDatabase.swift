@@ -30,6 +30,7 @@ public struct IncentiveDatabase: Sendable {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-core", migrate: Schema.createCore)
         migrator.registerMigration("v2-partner-access", migrate: Schema.createPartnerAccess)
+        migrator.registerMigration("v3-sessions", migrate: Schema.createSessions)
         return migrator
     }
 }

@@ -147,4 +147,25 @@ enum Schema {
             t.column("expiresAt", .datetime).notNull()
         }
     }
+
+    static func createSessions(_ db: Database) throws {
+        try db.create(table: "session") { t in
+            t.primaryKey("hash", .text)
+            t.belongsTo("user", onDelete: .cascade).notNull()
+            t.column("csrfToken", .text).notNull()
+            t.column("createdAt", .datetime).notNull()
+            t.column("lastSeenAt", .datetime).notNull()
+        }
+        try db.create(table: "signInLink") { t in
+            t.primaryKey("hash", .text)
+            t.belongsTo("user", onDelete: .cascade).notNull()
+            t.column("expiresAt", .datetime).notNull()
+            t.column("usedAt", .datetime)
+        }
+        try db.create(table: "loginThrottle") { t in
+            t.primaryKey("key", .text)  // "user:<name>" or "addr:<address>"
+            t.column("failures", .integer).notNull()
+            t.column("nextAllowedAt", .datetime).notNull()
+        }
+    }
 }

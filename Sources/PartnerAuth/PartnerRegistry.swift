@@ -70,6 +70,14 @@ public struct PartnerRegistry: Sendable {
         }
     }
 
+    /// Names of the programs a partner manages, for the consent page.
+    public func programNames(of partner: PartnerRecord) async throws -> [String] {
+        let ids = partner.programIDList
+        return try await database.writer.read { db in
+            try ProgramRecord.filter(ids.contains(Column("id"))).order(Column("name")).fetchAll(db).map(\.name)
+        }
+    }
+
     public func list() async throws -> [PartnerRecord] {
         try await database.writer.read { db in try PartnerRecord.order(Column("createdAt"), Column("clientId")).fetchAll(db) }
     }

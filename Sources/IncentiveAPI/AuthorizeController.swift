@@ -1,0 +1,146 @@
+import Foundation
+import Hummingbird
+import OpenSSLCrypto
+import PartnerAuth
+
+/// `GET/POST /oauth/authorize`: the code flow with PKCE `S256`, exact redirect URIs, `state` and
+/// `iss` in every redirect (RFC 9207), and the consent page. An unknown client or redirect URI
+/// gets an error page, never a redirect.
+struct AuthorizeController<Context: RequestContext> {
+    let partners: PartnerRegistry
+    let tokens: TokenService
+    let browser: BrowserSession
+
+    struct Parameters {
+        let partner: PartnerRecord
+        let redirectURI: String
+        let scopes: Set<String>
+        let state: String?
+        let codeChallenge: String
+        let forceConsent: Bool
+
+        var hiddenFields: [(String, String)] {
+            [("response_type", "code"), ("client_id", partner.clientId), ("redirect_uri", redirectURI),
+             ("scope", scopes.sorted().joined(separator: " ")), ("code_challenge", codeChallenge),
+             ("code_challenge_method", "S256")] + (state.map { [("state", $0)] } ?? [])
+        }
+    }
+
+    enum Refusal: Error {
+        /// Shown to the user: the client or redirect URI cannot be trusted with a redirect.
+        case page(String)
+        /// Sent back to the client's redirect URI.
+        case redirect(to: String, error: String, description: String, state: String?)
+    }
+
+    func addRoutes(to router: Router<Context>) {
+        router.get("oauth/authorize") { request, _ in
+            let fields = request.uri.queryParameters.reduce(into: [String: String]()) { $0[String($1.key)] = String($1.value) }
+            return try await respond { try await start(request, fields: fields) }
+        }
+        router.post("oauth/authorize") { request, _ in
+            try await respond { try await decide(request) }
+        }
+    }
+
+    private func respond(_ body: () async throws -> Response) async throws -> Response {
+        do {
+            return try await body()
+        } catch let refusal as Refusal {
+            switch refusal {
+            case .page(let message):
+                return HTMLPage.error("Authorization failed", message)
+            case .redirect(let uri, let error, let description, let state):
+                return redirect(uri, ["error": error, "error_description": description, "state": state])
+            }
+        }
+    }
+
+    private func start(_ request: Request, fields: [String: String]) async throws -> Response {
+        let parameters = try await validate(fields)
+        guard let (_, session) = try await browser.current(request) else {
+            return BrowserSession.redirect(to: "/login?next=" + (request.uri.description.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/"))
+        }
+        if !parameters.forceConsent, let grant = try await tokens.activeGrant(userID: session.userID, clientID: parameters.partner.clientId),
+           parameters.scopes.isSubset(of: Set(grant.scopes.split(separator: " ").map(String.init))) {
+            return try await issueCode(grant: grant, parameters)
+        }
+        return try await consentPage(parameters, session: session)
+    }
+
+    private func decide(_ request: Request) async throws -> Response {
+        let form: FormBody
+        do { form = try await FormBody.parse(request) } catch { throw Refusal.page("The form could not be read.") }
+        let parameters = try await validate(form.fields)
+        guard let (_, session) = try await browser.current(request) else { throw Refusal.page("Your session ended. Start again from the partner's site.") }
+        guard let posted = form["csrf_token"], ConstantTime.equals(Array(posted.utf8), Array(session.csrfToken.utf8)) else {
+            return HTMLPage.error("Authorization failed", "The form expired or did not come from this site.", status: .forbidden)
+        }
+        guard form["decision"] == "approve" else {
+            throw Refusal.redirect(to: parameters.redirectURI, error: "access_denied", description: "the user denied access", state: parameters.state)
+        }
+        let grant = try await tokens.grant(userID: session.userID, partner: parameters.partner, scopes: parameters.scopes)
+        return try await issueCode(grant: grant, parameters)
+    }
+
+    private func issueCode(grant: GrantRecord, _ parameters: Parameters) async throws -> Response {
+        let code = try await tokens.issueCode(grant: grant, redirectURI: parameters.redirectURI, codeChallenge: parameters.codeChallenge)
+        return redirect(parameters.redirectURI, ["code": code, "state": parameters.state])
+    }
+
+    /// The redirect back to the client, always with `iss` (RFC 9207).
+    private func redirect(_ uri: String, _ items: [String: String?]) -> Response {
+        var components = URLComponents(string: uri)!
+        var query = components.queryItems ?? []
+        for (name, value) in items.sorted(by: { $0.key < $1.key }) { if let value { query.append(URLQueryItem(name: name, value: value)) } }
+        query.append(URLQueryItem(name: "iss", value: tokens.settings.issuer))
+        components.queryItems = query
+        return Response(status: .seeOther, headers: [.location: components.string!, .cacheControl: "no-store"])
+    }
+
+    private func validate(_ fields: [String: String]) async throws -> Parameters {
+        guard let clientID = fields["client_id"], let partner = try await partners.find(clientID), !partner.disabled else {
+            throw Refusal.page("Unknown or disabled client.")
+        }
+        guard let redirectURI = fields["redirect_uri"], partner.redirectURIList.contains(redirectURI) else {
+            throw Refusal.page("The redirect URI is not registered for \(partner.name).")
+        }
+        let state = fields["state"]
+        func refuse(_ error: String, _ description: String) -> Refusal {
+            .redirect(to: redirectURI, error: error, description: description, state: state)
+        }
+        guard fields["response_type"] == "code" else { throw refuse("unsupported_response_type", "only response_type=code is supported") }
+        guard fields["code_challenge_method"] == "S256" else { throw refuse("invalid_request", "PKCE with code_challenge_method=S256 is required") }
+        guard let challenge = fields["code_challenge"], PKCE.isWellFormedChallenge(challenge) else {
+            throw refuse("invalid_request", "code_challenge is missing or malformed")
+        }
+        let scopes: Set<String>
+        do { scopes = try TokenService.scopes(requested: fields["scope"], allowed: partner.scopeSet) } catch {
+            throw refuse("invalid_scope", error.description)
+        }
+        return Parameters(partner: partner, redirectURI: redirectURI, scopes: scopes, state: state,
+                          codeChallenge: challenge, forceConsent: fields["prompt"] == "consent")
+    }
+
+    private func consentPage(_ parameters: Parameters, session: Session) async throws -> Response {
+        let partner = parameters.partner
+        let programs = try await partners.programNames(of: partner)
+        let programList = programs.isEmpty ? "<li>(no programs yet)</li>"
+            : programs.map { "<li>\(HTMLPage.escape($0))</li>" }.joined()
+        let origin = URLComponents(string: parameters.redirectURI).flatMap { c in c.scheme.map { "\($0)://\(c.host ?? "")\(c.port.map { ":\($0)" } ?? "")" } }
+        let body = """
+            <p><strong id="partner">\(HTMLPage.escape(partner.name))</strong> asks to read your achievements
+            (<code>\(HTMLPage.escape(parameters.scopes.sorted().joined(separator: " ")))</code>).</p>
+            <p>It will see your <strong>past and future achievements</strong> in the programs it manages:</p>
+            <ul>\(programList)</ul>
+            <p>It will not see your logged health events. You can revoke this access at any time on
+            <a href="/account/connections">your connections page</a>, with immediate effect.</p>
+            <form method="post" action="/oauth/authorize">
+            \(HTMLPage.hidden(parameters.hiddenFields + [("csrf_token", session.csrfToken)]))
+            <button type="submit" name="decision" value="approve" id="approve">Allow</button>
+            <button type="submit" name="decision" value="deny" id="deny">Deny</button>
+            </form>
+            """
+        return HTMLPage(title: "Share your achievements?", body: body, formTargets: origin.map { [$0] } ?? []).response()
+    }
+}
