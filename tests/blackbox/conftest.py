@@ -29,7 +29,7 @@ class Server:
 
     @property
     def base_url(self) -> str:
-        return f"https://localhost:{self.port}"
+        return f"https://127.0.0.1:{self.port}"  # the issuer: cookies and links use this host
 
     @property
     def ca(self) -> str:

@@ -1,0 +1,79 @@
+"""A browser-like session that signs in and answers the consent page through the real forms."""
+import re
+from html.parser import HTMLParser
+from urllib.parse import urljoin
+
+import requests
+
+from conftest import create_api_key, Api
+
+
+class FormParser(HTMLParser):
+    """Collects the forms of a page with their hidden fields."""
+
+    def __init__(self):
+        super().__init__()
+        self.forms: list[dict] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.forms.append({"action": attrs.get("action"), "fields": {}})
+        elif tag == "input" and self.forms and attrs.get("type") == "hidden":
+            self.forms[-1]["fields"][attrs["name"]] = attrs.get("value", "")
+
+
+def forms(html: str) -> list[dict]:
+    parser = FormParser()
+    parser.feed(html)
+    return parser.forms
+
+
+class Browser:
+    def __init__(self, server):
+        self.server = server
+        self.session = requests.Session()
+        self.session.trust_env = False  # else REQUESTS_CA_BUNDLE would override our CA
+        self.session.verify = server.ca
+
+    def get(self, url, **kw):
+        return self.session.get(urljoin(self.server.base_url, url), allow_redirects=False, timeout=60, **kw)
+
+    def post(self, url, data, **kw):
+        return self.session.post(urljoin(self.server.base_url, url), data=data, allow_redirects=False, timeout=60, **kw)
+
+    def sign_in(self, username: str, password: str, next_path: str = "/account/connections"):
+        page = self.get(f"/login?next={requests.utils.quote(next_path, safe='')}")
+        form = forms(page.text)[0]
+        return self.post("/login", {**form["fields"], "username": username, "password": password})
+
+    def authorize(self, url: str, username: str, password: str, decision: str = "approve") -> str:
+        """Follows the authorization URL through sign-in and consent; returns the final redirect."""
+        response = self.get(url)
+        if response.status_code == 303 and response.headers["Location"].startswith("/login"):
+            signed_in = self.sign_in(username, password, next_path=requests.utils.unquote(response.headers["Location"].split("next=", 1)[1]))
+            assert signed_in.status_code == 303, signed_in.text
+            response = self.get(signed_in.headers["Location"])
+        if response.status_code == 200:  # the consent page
+            form = [f for f in forms(response.text) if f["action"] == "/oauth/authorize"][0]
+            response = self.post("/oauth/authorize", {**form["fields"], "decision": decision})
+        assert response.status_code == 303, response.text
+        return response.headers["Location"]
+
+
+def create_user_with_password(admin: Api, user_id: str, employer: str | None, password: str = "correct horse battery staple"):
+    created = admin.post("/v1/users", {"id": user_id, "employer_id": employer, "timezone": "UTC",
+                                      "username": user_id, "password": password})
+    assert created.status_code == 201, created.text
+    return password
+
+
+def create_partner(folder, name: str, redirect_uri: str, programs=()) -> tuple[str, str]:
+    import subprocess
+    from conftest import BINARY
+    args = [str(BINARY), "partner", "create", "--data-dir", str(folder / "data"), "--name", name, "--redirect-uri", redirect_uri]
+    for program in programs:
+        args += ["--program", program]
+    out = subprocess.run(args, capture_output=True, text=True, check=True, timeout=60).stdout
+    values = dict(line.split("=", 1) for line in out.strip().splitlines())
+    return values["client_id"], values["client_secret"]
