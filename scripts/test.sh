@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-scripts/install-system-packages.sh libssl-dev libsqlite3-dev pkg-config curl binutils python3 python3-venv
+scripts/install-system-packages.sh libssl-dev libsqlite3-dev pkg-config curl binutils python3 python3-venv chromium chromium-driver
 
 # A pinned .venv, rebuilt only when requirements-test.txt changes.
 if ! cmp -s requirements-test.txt .venv/.requirements 2>/dev/null; then

@@ -12,6 +12,8 @@ struct APIProblem: Error, Sendable, Equatable {
     var title: String
     var detail: String?
     var errors: [FieldError] = []
+    /// The challenge of a 401 or 403 (RFC 6750 for bearer tokens); API keys get a plain Bearer realm.
+    var wwwAuthenticate: String?
 
     static func badRequest(_ detail: String, field: String? = nil) -> APIProblem {
         APIProblem(status: .badRequest, title: "Malformed request", detail: detail,
@@ -29,6 +31,16 @@ struct APIProblem: Error, Sendable, Equatable {
 
     static func conflict(_ detail: String) -> APIProblem {
         APIProblem(status: .conflict, title: "Conflict", detail: detail)
+    }
+
+    static func invalidToken(_ detail: String) -> APIProblem {
+        APIProblem(status: .unauthorized, title: "Unauthorized", detail: detail,
+                   wwwAuthenticate: #"Bearer error="invalid_token", error_description="\#(detail.replacingOccurrences(of: "\"", with: "'"))""#)
+    }
+
+    static func insufficientScope(_ scope: String) -> APIProblem {
+        APIProblem(status: .forbidden, title: "Forbidden", detail: "This needs the scope \(scope).",
+                   wwwAuthenticate: #"Bearer error="insufficient_scope", scope="\#(scope)""#)
     }
 
     static let unauthorized = APIProblem(

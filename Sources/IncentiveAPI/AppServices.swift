@@ -44,6 +44,8 @@ public struct AppServices: Sendable {
             employers: EmployerRepository(database: database),
             programs: ProgramRepository(database: database),
             achievements: AchievementRepository(database: database),
-            passwordIterations: configuration.passwordIterations)
+            passwordIterations: configuration.passwordIterations,
+            partnerAPI: PartnerAPIHandler(partners: partners, tokens: tokens, sessions: sessions,
+                                          feed: PartnerFeed(database: database), limiter: PartnerRateLimiter(), origin: origin))
     }
 }

@@ -68,7 +68,7 @@ func buildRouter(configuration: AppConfiguration, services: AppServices) throws 
     if configuration.enablesTestRoutes { TestRoutesController().addRoutes(to: router) }
     let api = router.group()
         .add(middleware: RequestBodyMiddleware())
-        .add(middleware: APIKeyMiddleware(keys: services.apiKeys))
+        .add(middleware: CredentialMiddleware(keys: services.apiKeys, tokens: services.tokens, browser: browser, origin: services.origin))
     try services.apiHandler.registerHandlers(
         on: api, configuration: .init(dateTranscoder: LenientDateTranscoder()))
     return router

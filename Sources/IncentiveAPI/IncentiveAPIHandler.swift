@@ -14,6 +14,7 @@ struct IncentiveAPIHandler: APIProtocol {
     let programs: ProgramRepository
     let achievements: AchievementRepository
     let passwordIterations: Int
+    let partnerAPI: PartnerAPIHandler
 
     // MARK: Events
 
@@ -158,5 +159,38 @@ struct IncentiveAPIHandler: APIProtocol {
         // The generated type cannot tell `"employer_id": null` from an absent key; null keeps the employer.
         let user = try await users.update(id: input.path.userId, employerID: body.employerId.map { .some($0) }, timezone: body.timezone)
         return .ok(.init(body: .json(.init(user))))
+    }
+
+    // MARK: Partner access (forwarded to PartnerAPIHandler)
+
+    func listPartnerAchievements(_ input: Operations.ListPartnerAchievements.Input) async throws -> Operations.ListPartnerAchievements.Output {
+        try await partnerAPI.listPartnerAchievements(input)
+    }
+    func createPartner(_ input: Operations.CreatePartner.Input) async throws -> Operations.CreatePartner.Output {
+        try await partnerAPI.createPartner(input)
+    }
+    func listPartners(_ input: Operations.ListPartners.Input) async throws -> Operations.ListPartners.Output {
+        try await partnerAPI.listPartners(input)
+    }
+    func updatePartner(_ input: Operations.UpdatePartner.Input) async throws -> Operations.UpdatePartner.Output {
+        try await partnerAPI.updatePartner(input)
+    }
+    func rotatePartnerSecret(_ input: Operations.RotatePartnerSecret.Input) async throws -> Operations.RotatePartnerSecret.Output {
+        try await partnerAPI.rotatePartnerSecret(input)
+    }
+    func listPartnerGrants(_ input: Operations.ListPartnerGrants.Input) async throws -> Operations.ListPartnerGrants.Output {
+        try await partnerAPI.listPartnerGrants(input)
+    }
+    func revokeGrant(_ input: Operations.RevokeGrant.Input) async throws -> Operations.RevokeGrant.Output {
+        try await partnerAPI.revokeGrant(input)
+    }
+    func listMyGrants(_ input: Operations.ListMyGrants.Input) async throws -> Operations.ListMyGrants.Output {
+        try await partnerAPI.listMyGrants(input)
+    }
+    func revokeMyGrant(_ input: Operations.RevokeMyGrant.Input) async throws -> Operations.RevokeMyGrant.Output {
+        try await partnerAPI.revokeMyGrant(input)
+    }
+    func createSignInLink(_ input: Operations.CreateSignInLink.Input) async throws -> Operations.CreateSignInLink.Output {
+        try await partnerAPI.createSignInLink(input)
     }
 }

@@ -23,7 +23,11 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
 
     static func response(_ problem: APIProblem) -> Response {
         var headers: HTTPFields = [.contentType: "application/problem+json"]
-        if problem.status == .unauthorized { headers[.wwwAuthenticate] = #"Bearer realm="incentives""# }
+        if let challenge = problem.wwwAuthenticate {
+            headers[.wwwAuthenticate] = challenge
+        } else if problem.status == .unauthorized {
+            headers[.wwwAuthenticate] = #"Bearer realm="incentives""#
+        }
         return Response(status: problem.status, headers: headers, body: .init(byteBuffer: ByteBuffer(data: problem.body())))
     }
 

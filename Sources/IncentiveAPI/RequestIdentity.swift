@@ -1,8 +1,11 @@
 import IncentiveStore
+import PartnerAuth
 
-/// Who is calling, set by `APIKeyMiddleware` for the generated handlers, which see no request context.
+/// Who is calling, set by `CredentialMiddleware` for the generated handlers, which see no request context.
 enum RequestIdentity {
     @TaskLocal static var apiKey: APIKey?
+    @TaskLocal static var partner: BearerIdentity?
+    @TaskLocal static var user: Session?
 
     /// Throws 401 without a key and 403 when the key has none of `scopes`.
     static func require(anyOf scopes: APIScope...) throws {
@@ -10,5 +13,15 @@ enum RequestIdentity {
         guard !key.scopes.isDisjoint(with: scopes) else {
             throw APIProblem.forbidden("This needs the scope \(scopes.map(\.rawValue).joined(separator: " or ")).")
         }
+    }
+
+    static func requirePartner() throws -> BearerIdentity {
+        guard let partner else { throw APIProblem.invalidToken("a bearer access token is required") }
+        return partner
+    }
+
+    static func requireUser() throws -> Session {
+        guard let user else { throw APIProblem(status: .unauthorized, title: "Unauthorized", detail: "Sign in first.") }
+        return user
     }
 }

@@ -1,0 +1,60 @@
+import Hummingbird
+import IncentiveStore
+import PartnerAuth
+
+/// Authenticates each `/v1` request the way its route is meant to be called, and puts the
+/// identity in `RequestIdentity`:
+/// - `/v1/achievements`: a partner's bearer access token (uncached revocation checks), 401 with
+///   `WWW-Authenticate: Bearer error="invalid_token"` for any bad, expired or revoked token;
+/// - `/v1/me/...`: the session cookie; state-changing requests must carry our `Origin` (else 403);
+/// - everything else: an API key (`Authorization: Bearer ink_...`), scopes checked by each handler.
+struct CredentialMiddleware<Context: RequestContext>: RouterMiddleware {
+    let keys: APIKeyRepository
+    let tokens: TokenService
+    let browser: BrowserSession
+    let origin: PublicOrigin
+
+    static var partnerScope: String { "achievements:read" }
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let path = request.uri.path
+        if path == "/v1/achievements" {
+            let identity = try await partner(request)
+            return try await RequestIdentity.$partner.withValue(identity) { try await next(request, context) }
+        }
+        if path.hasPrefix("/v1/me/") {
+            let session = try await user(request)
+            return try await RequestIdentity.$user.withValue(session) { try await next(request, context) }
+        }
+        guard let token = bearerToken(request), let key = try await keys.authenticate(token) else { throw APIProblem.unauthorized }
+        return try await RequestIdentity.$apiKey.withValue(key) { try await next(request, context) }
+    }
+
+    private func partner(_ request: Request) async throws -> BearerIdentity {
+        guard let token = bearerToken(request) else { throw APIProblem.invalidToken("a bearer access token is required") }
+        do {
+            return try await tokens.verifyBearer(token, requiredScope: Self.partnerScope)
+        } catch let error as OAuthError where error.code == "insufficient_scope" {
+            throw APIProblem.insufficientScope(Self.partnerScope)
+        } catch let error as OAuthError {
+            throw APIProblem.invalidToken(error.description)
+        }
+    }
+
+    private func user(_ request: Request) async throws -> Session {
+        guard let (_, session) = try await browser.current(request) else {
+            throw APIProblem(status: .unauthorized, title: "Unauthorized", detail: "Sign in first.")
+        }
+        if request.method != .get && request.method != .head {
+            guard request.headers[.origin] == origin.url else {
+                throw APIProblem.forbidden("Cookie-authenticated changes must carry this service's Origin header.")
+            }
+        }
+        return session
+    }
+
+    private func bearerToken(_ request: Request) -> String? {
+        guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") else { return nil }
+        return String(header.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)
+    }
+}

@@ -1,0 +1,144 @@
+import Foundation
+import IncentiveAPIGenerated
+import IncentiveStore
+import OpenAPIRuntime
+import OpenSSLCrypto
+import PartnerAuth
+
+/// The partner-facing and consent-related `/v1` operations: the partner feed, partner
+/// administration, grants (admin and the signed-in user's own) and sign-in links.
+struct PartnerAPIHandler: Sendable {
+    let partners: PartnerRegistry
+    let tokens: TokenService
+    let sessions: SessionStore
+    let feed: PartnerFeed
+    let limiter: PartnerRateLimiter
+    let origin: PublicOrigin
+
+    // MARK: The partner feed
+
+    func listPartnerAchievements(_ input: Operations.ListPartnerAchievements.Input) async throws -> Operations.ListPartnerAchievements.Output {
+        let identity = try RequestIdentity.requirePartner()
+        let decision = limiter.take(identity.clientID)
+        guard decision.allowed else {
+            return .tooManyRequests(.init(
+                headers: .init(retryAfter: decision.resetSeconds, rateLimitPolicy: limiter.policy, rateLimit: limiter.header(decision)),
+                body: .applicationProblemJson(.init(_type: "about:blank", title: "Too many requests", status: 429,
+                                                    detail: "The partner's quota is used up; retry after \(decision.resetSeconds) s."))))
+        }
+        guard let partner = try await partners.find(identity.clientID) else { throw APIProblem.invalidToken("unknown client") }
+        let limit = try ListCursor.limit(input.query.limit)
+        let after = try position(cursor: input.query.cursor, since: input.query.since)
+        let fetched = try await feed.page(partner: partner, userID: identity.userID, after: after, limit: limit + 1)
+        let page = Array(fetched.prefix(limit))
+        let data = page.map { record in
+            Components.Schemas.PartnerAchievement(
+                id: record.id, subject: tokens.pairwiseSubject(userID: record.userId, clientID: partner.clientId),
+                programId: record.programId, programName: record.programName, incentive: record.incentive,
+                reward: .init(name: record.rewardName, description: record.rewardDescription, payload: record.rewardPayload),
+                achievedAt: record.achievedAt, achievedOn: record.achievedOn,
+                eventIds: (try? JSONDecoder().decode([String].self, from: Data(record.eventIds.utf8))) ?? [],
+                periodKey: record.periodKey, sequence: String(record.seq ?? 0))
+        }
+        let nextCursor = fetched.count > limit ? page.last.flatMap(\.seq).map { ListCursor.encode(String($0)) } : nil
+        let etag = "\"" + Base64URL.encode(SHA256.hash(Array(data.map { $0.id + $0.subject }.joined(separator: ",").utf8)).prefix(12)) + "\""
+        let rateHeader = limiter.header(decision)
+        if input.headers.ifNoneMatch == etag {
+            return .notModified(.init(headers: .init(rateLimitPolicy: limiter.policy, rateLimit: rateHeader, eTag: etag)))
+        }
+        let link = nextCursor.map { "<\(origin.url)/v1/achievements?limit=\(limit)&cursor=\($0)>; rel=\"next\"" }
+        return .ok(.init(headers: .init(link: link, rateLimitPolicy: limiter.policy, rateLimit: rateHeader, eTag: etag),
+                         body: .json(.init(data: data, nextCursor: nextCursor))))
+    }
+
+    private func position(cursor: String?, since: String?) throws -> Int64 {
+        if let cursor = try ListCursor.decode(cursor) {
+            guard let value = Int64(cursor) else { throw APIProblem.badRequest("cursor is malformed", field: "cursor") }
+            return value
+        }
+        guard let since else { return 0 }
+        guard let value = Int64(since), value >= 0 else { throw APIProblem.badRequest("since must be a sequence from this feed", field: "since") }
+        return value
+    }
+
+    // MARK: Partners (admin)
+
+    func createPartner(_ input: Operations.CreatePartner.Input) async throws -> Operations.CreatePartner.Output {
+        try RequestIdentity.require(anyOf: .admin)
+        guard case .json(let body) = input.body else { throw APIProblem.badRequest("expected JSON") }
+        try Validate.length(body.name, "name", 1...200)
+        let (partner, secret) = try await partners.create(name: body.name, redirectURIs: body.redirectUris,
+                                                          scopes: body.scopes.map(\.rawValue), programIDs: body.programIds)
+        let shown = Self.partner(partner)
+        return .created(.init(body: .json(.init(clientId: shown.clientId, clientSecret: secret, name: shown.name,
+                                                redirectUris: shown.redirectUris, scopes: shown.scopes, programIds: shown.programIds,
+                                                disabled: shown.disabled, createdAt: shown.createdAt))))
+    }
+
+    func listPartners(_ input: Operations.ListPartners.Input) async throws -> Operations.ListPartners.Output {
+        try RequestIdentity.require(anyOf: .admin)
+        return .ok(.init(body: .json(.init(data: try await partners.list().map(Self.partner), nextCursor: nil))))
+    }
+
+    func updatePartner(_ input: Operations.UpdatePartner.Input) async throws -> Operations.UpdatePartner.Output {
+        try RequestIdentity.require(anyOf: .admin)
+        guard case .json(let body) = input.body else { throw APIProblem.badRequest("expected JSON") }
+        return .ok(.init(body: .json(Self.partner(try await partners.setDisabled(clientID: input.path.clientId, body.disabled)))))
+    }
+
+    func rotatePartnerSecret(_ input: Operations.RotatePartnerSecret.Input) async throws -> Operations.RotatePartnerSecret.Output {
+        try RequestIdentity.require(anyOf: .admin)
+        let secret = try await partners.rotateSecret(clientID: input.path.clientId)
+        return .ok(.init(body: .json(.init(clientId: input.path.clientId, clientSecret: secret))))
+    }
+
+    static func partner(_ record: PartnerRecord) -> Components.Schemas.Partner {
+        .init(clientId: record.clientId, name: record.name, redirectUris: record.redirectURIList,
+              scopes: record.scopeSet.sorted().compactMap(Components.Schemas.PartnerScope.init(rawValue:)),
+              programIds: record.programIDList, disabled: record.disabled, createdAt: record.createdAt)
+    }
+
+    // MARK: Grants
+
+    func listPartnerGrants(_ input: Operations.ListPartnerGrants.Input) async throws -> Operations.ListPartnerGrants.Output {
+        try RequestIdentity.require(anyOf: .admin)
+        guard let partner = try await partners.find(input.path.clientId) else { throw APIProblem.notFound("No partner \(input.path.clientId)") }
+        let grants = try await tokens.grants(clientID: partner.clientId)
+        return .ok(.init(body: .json(.init(data: grants.map { grant(record: $0, partnerName: partner.name) }, nextCursor: nil))))
+    }
+
+    func revokeGrant(_ input: Operations.RevokeGrant.Input) async throws -> Operations.RevokeGrant.Output {
+        try RequestIdentity.require(anyOf: .admin)
+        try await tokens.revokeGrant(id: input.path.grantId)
+        return .noContent(.init())
+    }
+
+    func listMyGrants(_ input: Operations.ListMyGrants.Input) async throws -> Operations.ListMyGrants.Output {
+        let user = try RequestIdentity.requireUser()
+        var data: [Components.Schemas.Grant] = []
+        for record in try await tokens.grants(userID: user.userID) {
+            data.append(grant(record: record, partnerName: try await partners.find(record.clientId)?.name ?? record.clientId))
+        }
+        return .ok(.init(body: .json(.init(data: data, nextCursor: nil))))
+    }
+
+    func revokeMyGrant(_ input: Operations.RevokeMyGrant.Input) async throws -> Operations.RevokeMyGrant.Output {
+        let user = try RequestIdentity.requireUser()
+        try await tokens.revokeGrant(id: input.path.grantId, userID: user.userID)
+        return .noContent(.init())
+    }
+
+    private func grant(record: GrantRecord, partnerName: String) -> Components.Schemas.Grant {
+        .init(id: record.id, userId: record.userId, clientId: record.clientId, partnerName: partnerName,
+              scopes: record.scopes.split(separator: " ").map(String.init), createdAt: record.createdAt,
+              revokedAt: record.revokedAt, active: record.revokedAt == nil)
+    }
+
+    // MARK: Sign-in links
+
+    func createSignInLink(_ input: Operations.CreateSignInLink.Input) async throws -> Operations.CreateSignInLink.Output {
+        try RequestIdentity.require(anyOf: .eventsWrite, .admin)
+        let (token, expiresAt) = try await sessions.createSignInLink(userID: input.path.userId)
+        return .created(.init(body: .json(.init(url: "\(origin.url)/login/link?token=\(token)", expiresAt: expiresAt))))
+    }
+}
