@@ -67,6 +67,7 @@ func buildRouter(configuration: AppConfiguration, services: AppServices) throws 
     ConnectionsController(partners: services.partners, tokens: services.tokens, browser: browser).addRoutes(to: router)
     if configuration.enablesTestRoutes { TestRoutesController().addRoutes(to: router) }
     let api = router.group()
+        .add(middleware: ResponseHeaderDecodingMiddleware())
         .add(middleware: RequestBodyMiddleware())
         .add(middleware: CredentialMiddleware(keys: services.apiKeys, tokens: services.tokens, browser: browser, origin: services.origin))
     try services.apiHandler.registerHandlers(

@@ -9,9 +9,10 @@ struct RequestBodyMiddleware<Context: RequestContext>: RouterMiddleware {
         guard request.method == .post || request.method == .patch || request.method == .put else {
             return try await next(request, context)
         }
-        if let length = request.headers[.contentLength].flatMap(Int.init), length > Self.maximumBytes {
-            throw tooLarge
-        }
+        let length = request.headers[.contentLength].flatMap(Int.init)
+        if let length, length > Self.maximumBytes { throw tooLarge }
+        let hasBody = (length ?? 0) > 0 || request.headers[.transferEncoding] != nil
+        guard hasBody else { return try await next(request, context) }  // e.g. POST .../secret
         let mediaType = request.headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
         guard mediaType == "application/json" else {
             throw APIProblem(status: .unsupportedMediaType, title: "Unsupported media type",

@@ -1,0 +1,228 @@
+"""Partner access over real HTTPS: what a partner sees, and every token that must be refused."""
+import base64
+import hashlib
+import hmac
+import json
+import threading
+
+import requests
+
+from oauth_helpers import Browser, create_user_with_password, forms
+from test_events_api import event, seeded, unique, birth
+from test_oauth_flow import REDIRECT, client_for, discovery
+from authlib.common.security import generate_token
+
+
+def b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+class Partner:
+    """A partner registered through the admin API, with an authlib client."""
+
+    def __init__(self, server, admin, name, programs):
+        created = admin.post("/v1/partners", {"name": name, "redirect_uris": [REDIRECT],
+                                              "scopes": ["achievements:read"], "program_ids": programs})
+        assert created.status_code == 201, created.text
+        self.server = server
+        self.client_id = created.json()["client_id"]
+        self.secret = created.json()["client_secret"]
+        self.metadata = discovery(server)
+
+    def client(self):
+        return client_for(self.server, self.client_id, self.secret)
+
+    def user_token(self, user, password) -> dict:
+        client = self.client()
+        verifier = generate_token(48)
+        url, _ = client.create_authorization_url(self.metadata["authorization_endpoint"], code_verifier=verifier)
+        location = Browser(self.server).authorize(url, user, password)
+        return client.fetch_token(self.metadata["token_endpoint"], authorization_response=location, code_verifier=verifier)
+
+    def feed(self, access_token, **params):
+        return requests.get(f"{self.server.base_url}/v1/achievements", params=params, verify=self.server.ca, timeout=30,
+                            headers={"Authorization": f"Bearer {access_token}"})
+
+
+def programs_of(admin, employer):
+    return [p["id"] for p in admin.get(f"/v1/employers/{employer}/programs").json()["data"]]
+
+
+def test_partners_see_only_their_programs_and_granted_users(server, admin, app_key):
+    employer, _ = seeded(admin, birth("Kit A"), {**birth("Kit B"), "name": "Birth B"})
+    program_a, program_b = programs_of(admin, employer)
+    users = [unique("user") for _ in range(3)]
+    for user in users:
+        create_user_with_password(admin, user, employer)
+        assert app_key.post("/v1/events", event(user, type="fact", value="gave birth")).status_code == 201
+    a = Partner(server, admin, "Partner A", [program_a])
+    b = Partner(server, admin, "Partner B", [program_b])
+    password = "correct horse battery staple"
+    token_a0 = a.user_token(users[0], password)
+    token_a1 = a.user_token(users[1], password)
+    token_b0 = b.user_token(users[0], password)
+
+    own = a.feed(token_a0["access_token"]).json()["data"]
+    assert [r["program_id"] for r in own] == [program_a] and "user_id" not in own[0] and "employer_id" not in own[0]
+    subject_a = own[0]["subject"]
+    subject_b = b.feed(token_b0["access_token"]).json()["data"][0]["subject"]
+    assert subject_a != subject_b
+
+    machine = a.client().fetch_token(a.metadata["token_endpoint"], grant_type="client_credentials")["access_token"]
+    wide = a.feed(machine)
+    assert wide.status_code == 200 and wide.headers["RateLimit-Policy"] == '"partner";q=600;w=60'
+    assert "RateLimit" in wide.headers and wide.headers["ETag"]
+    assert {r["subject"] for r in wide.json()["data"]} >= {subject_a}
+    assert all(r["program_id"] == program_a for r in wide.json()["data"])
+    assert a.feed(machine, limit=1).headers.get("Link", "").endswith('rel="next"')
+    assert a.feed(machine, **{"limit": 0}).status_code == 400
+
+    # The user revokes partner A on the connections page: the very next call with the live token is 401.
+    browser = Browser(server)
+    browser.sign_in(users[0], password)
+    page = browser.get("/account/connections")
+    revoke = [f for f in forms(page.text) if f["action"].endswith("/revoke")]
+    grants_a = [g for g in browser.session.get(f"{server.base_url}/v1/me/grants", timeout=30).json()["data"]
+                if g["client_id"] == a.client_id]
+    form = [f for f in revoke if grants_a[0]["id"] in f["action"]][0]
+    assert browser.post(form["action"], form["fields"]).status_code == 303
+    after = a.feed(token_a0["access_token"])
+    assert after.status_code == 401 and 'error="invalid_token"' in after.headers["WWW-Authenticate"]
+    assert subject_a not in {r["subject"] for r in a.feed(machine).json()["data"]}
+    assert a.feed(token_a1["access_token"]).status_code == 200  # other users unaffected
+    assert b.feed(token_b0["access_token"]).status_code == 200  # other partners unaffected
+
+
+def test_refused_tokens(server, admin):
+    partner = Partner(server, admin, "Strict", [])
+    client = partner.client()
+    token = client.fetch_token(partner.metadata["token_endpoint"], grant_type="client_credentials")["access_token"]
+    assert partner.feed(token).status_code == 200
+    header, payload, signature = token.split(".")
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=="))
+    jwks = requests.get(partner.metadata["jwks_uri"], verify=server.ca, timeout=30).json()
+
+    def forge(head: dict, body: dict, sign=lambda signing_input: signature) -> str:
+        signing_input = b64(json.dumps(head).encode()) + "." + b64(json.dumps(body).encode())
+        return signing_input + "." + sign(signing_input)
+
+    key = jwks["keys"][0]
+    public_point = b"\x04" + base64.urlsafe_b64decode(key["x"] + "==") + base64.urlsafe_b64decode(key["y"] + "==")
+    refused = {
+        "alg none": forge({"alg": "none", "typ": "at+jwt", "kid": key["kid"]}, claims, lambda _: ""),
+        "HS256 with the public key": forge({"alg": "HS256", "typ": "at+jwt", "kid": key["kid"]}, claims,
+                                           lambda s: b64(hmac.new(public_point, s.encode(), hashlib.sha256).digest())),
+        "unknown kid": forge({"alg": "ES256", "typ": "at+jwt", "kid": "nope"}, claims),
+        "tampered payload": forge(json.loads(base64.urlsafe_b64decode(header + "==")), {**claims, "scope": "achievements:read admin"}),
+        "tampered signature": header + "." + payload + "." + signature[:-4] + ("AAAA" if signature[-4:] != "AAAA" else "BBBB"),
+        "expired": forge(json.loads(base64.urlsafe_b64decode(header + "==")), {**claims, "exp": 1000}),
+        "wrong audience": forge(json.loads(base64.urlsafe_b64decode(header + "==")), {**claims, "aud": "https://elsewhere"}),
+        "wrong issuer": forge(json.loads(base64.urlsafe_b64decode(header + "==")), {**claims, "iss": "https://elsewhere"}),
+        "garbage": "not-a-token",
+    }
+    for name, forged in refused.items():
+        response = partner.feed(forged)
+        assert response.status_code == 401, name
+        assert response.headers["WWW-Authenticate"].startswith('Bearer error="invalid_token"'), name
+        assert response.headers["Content-Type"].startswith("application/problem+json"), name
+
+    # Revoked by RFC 7009, then a disabled partner: both reach live tokens at once.
+    assert client.revoke_token(partner.metadata["revocation_endpoint"], token=token).status_code == 200
+    assert partner.feed(token).status_code == 401
+    fresh = client.fetch_token(partner.metadata["token_endpoint"], grant_type="client_credentials")["access_token"]
+    assert admin.patch(f"/v1/partners/{partner.client_id}", {"disabled": True}).json()["disabled"] is True
+    assert partner.feed(fresh).status_code == 401
+    denied = requests.post(partner.metadata["token_endpoint"], data={"grant_type": "client_credentials"},
+                           auth=(partner.client_id, partner.secret), verify=server.ca, timeout=30)
+    assert denied.status_code == 401
+
+
+def test_refresh_reuse_and_code_reuse_revoke_live_tokens(server, admin):
+    partner = Partner(server, admin, "Families", [])
+    user = unique("user")
+    password = create_user_with_password(admin, user, None)
+    first = partner.user_token(user, password)
+    client = partner.client()
+    second = client.refresh_token(partner.metadata["token_endpoint"], refresh_token=first["refresh_token"])
+    # Within 5 s: a retry, refused with invalid_grant only; the family lives on.
+    retry = requests.post(partner.metadata["token_endpoint"], data={"grant_type": "refresh_token", "refresh_token": first["refresh_token"]},
+                          auth=(partner.client_id, partner.secret), verify=server.ca, timeout=30)
+    assert retry.status_code == 400 and retry.json()["error"] == "invalid_grant"
+    assert partner.feed(second["access_token"]).status_code == 200
+
+    # Of concurrent refreshes with one token exactly one succeeds.
+    results = []
+    def refresh():
+        results.append(requests.post(partner.metadata["token_endpoint"],
+                                     data={"grant_type": "refresh_token", "refresh_token": second["refresh_token"]},
+                                     auth=(partner.client_id, partner.secret), verify=server.ca, timeout=30).status_code)
+    threads = [threading.Thread(target=refresh) for _ in range(8)]
+    [t.start() for t in threads]
+    [t.join() for t in threads]
+    assert sorted(results) == [200] + [400] * 7
+
+    # Code reuse revokes what the code issued, live access token included.
+    client = partner.client()
+    verifier = generate_token(48)
+    url, _ = client.create_authorization_url(partner.metadata["authorization_endpoint"], code_verifier=verifier)
+    location = Browser(server).authorize(url, user, password)
+    issued = client.fetch_token(partner.metadata["token_endpoint"], authorization_response=location, code_verifier=verifier)
+    assert partner.feed(issued["access_token"]).status_code == 200
+    code = location.split("code=")[1].split("&")[0]
+    again = requests.post(partner.metadata["token_endpoint"], verify=server.ca, timeout=30, auth=(partner.client_id, partner.secret),
+                          data={"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT, "code_verifier": verifier})
+    assert again.status_code == 400 and again.json()["error"] == "invalid_grant"
+    assert partner.feed(issued["access_token"]).status_code == 401
+
+
+def test_wrong_pkce_verifier_and_foreign_introspection(server, admin):
+    partner = Partner(server, admin, "Verifier", [])
+    other = Partner(server, admin, "Other", [])
+    user = unique("user")
+    password = create_user_with_password(admin, user, None)
+    client = partner.client()
+    verifier = generate_token(48)
+    url, _ = client.create_authorization_url(partner.metadata["authorization_endpoint"], code_verifier=verifier)
+    location = Browser(server).authorize(url, user, password)
+    code = location.split("code=")[1].split("&")[0]
+    wrong = requests.post(partner.metadata["token_endpoint"], verify=server.ca, timeout=30, auth=(partner.client_id, partner.secret),
+                          data={"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT, "code_verifier": generate_token(48)})
+    assert wrong.status_code == 400 and wrong.json()["error"] == "invalid_grant"
+    token = partner.user_token(user, password)
+    foreign = requests.post(partner.metadata["introspection_endpoint"], data={"token": token["access_token"]},
+                            auth=(other.client_id, other.secret), verify=server.ca, timeout=30)
+    assert foreign.json() == {"active": False}
+    revoke = requests.post(partner.metadata["revocation_endpoint"], data={"token": token["access_token"]},
+                           auth=(other.client_id, other.secret), verify=server.ca, timeout=30)
+    assert revoke.status_code == 400 and revoke.json()["error"] == "unauthorized_client"
+    assert partner.feed(token["access_token"]).status_code == 200
+
+
+def test_my_grants_need_session_and_origin(server, admin):
+    partner = Partner(server, admin, "Origin", [])
+    user = unique("user")
+    password = create_user_with_password(admin, user, None)
+    partner.user_token(user, password)
+    browser = Browser(server)
+    assert requests.get(f"{server.base_url}/v1/me/grants", verify=server.ca, timeout=30).status_code == 401
+    browser.sign_in(user, password)
+    grants = browser.session.get(f"{server.base_url}/v1/me/grants", timeout=30).json()["data"]
+    assert len(grants) == 1 and grants[0]["partner_name"] == "Origin"
+    url = f"{server.base_url}/v1/me/grants/{grants[0]['id']}"
+    assert browser.session.delete(url, timeout=30).status_code == 403
+    assert browser.session.delete(url, headers={"Origin": "https://evil.example"}, timeout=30).status_code == 403
+    assert browser.session.delete(url, headers={"Origin": server.base_url}, timeout=30).status_code == 204
+    assert browser.session.get(f"{server.base_url}/v1/me/grants", timeout=30).json()["data"][0]["active"] is False
+    listed = admin.get(f"/v1/partners/{partner.client_id}/grants").json()["data"]
+    assert listed[0]["active"] is False
+
+
+def test_sign_in_link_is_single_use(server, admin, app_key):
+    user = unique("user")
+    create_user_with_password(admin, user, None)
+    link = app_key.post(f"/v1/users/{user}/sign-in-links")
+    assert link.status_code == 201
+    browser = Browser(server)
+    first = browser.session.get(link.json()["url"], allow_redirects=False, timeout=30)
+    assert first.status_code == 303 and first.headers["Location"] == "/account/connections"
+    assert Browser(server).session.get(link.json()["url"], allow_redirects=False, timeout=30).status_code == 400
