@@ -20,6 +20,8 @@ public struct AppConfiguration: Sendable {
     public var graceWindowSeconds: Double = 7 * 86_400
     /// Synchronous evaluation gives up after this and leaves the event to a job.
     public var evaluationBudgetMilliseconds = 250
+    /// Partner API requests allowed per partner per minute.
+    public var partnerRequestsPerMinute = 600
     /// PBKDF2 iterations for user passwords; lowered only by tests.
     public var passwordIterations = 600_000
     /// Mounts `/_test/*` (large bodies) for the transport tests; never on in production.

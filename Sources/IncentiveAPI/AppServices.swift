@@ -46,6 +46,6 @@ public struct AppServices: Sendable {
             achievements: AchievementRepository(database: database),
             passwordIterations: configuration.passwordIterations,
             partnerAPI: PartnerAPIHandler(partners: partners, tokens: tokens, sessions: sessions,
-                                          feed: PartnerFeed(database: database), limiter: PartnerRateLimiter(), origin: origin))
+                                          feed: PartnerFeed(database: database), limiter: PartnerRateLimiter(quota: configuration.partnerRequestsPerMinute), origin: origin))
     }
 }

@@ -36,6 +36,9 @@ struct ServerOptions: ParsableArguments {
     @Option(help: "Backdated events older than this many days earn nothing on arrival (env INCENTIVES_GRACE_WINDOW_DAYS).")
     var graceWindowDays: Double?
 
+    @Option(help: "Partner API requests allowed per partner per minute (env INCENTIVES_PARTNER_RATE_LIMIT).")
+    var partnerRateLimit: Int?
+
     @Flag(help: .hidden)
     var enableTestRoutes = false
 
@@ -74,6 +77,10 @@ struct ServerOptions: ParsableArguments {
         if let grace = value(graceWindowDays.map { String($0) }, "INCENTIVES_GRACE_WINDOW_DAYS") {
             guard let days = Double(grace), days >= 0 else { throw ValidationError("grace window must be >= 0 days") }
             configuration.graceWindowSeconds = days * 86_400
+        }
+        if let limit = value(partnerRateLimit.map(String.init), "INCENTIVES_PARTNER_RATE_LIMIT") {
+            guard let perMinute = Int(limit), perMinute >= 1 else { throw ValidationError("partner rate limit must be >= 1 per minute") }
+            configuration.partnerRequestsPerMinute = perMinute
         }
         configuration.enablesTestRoutes = enableTestRoutes
         configuration.servesPlainHTTPForBenchmarks = benchmarkPlainHTTP

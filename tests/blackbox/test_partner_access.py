@@ -226,3 +226,23 @@ def test_sign_in_link_is_single_use(server, admin, app_key):
     first = browser.session.get(link.json()["url"], allow_redirects=False, timeout=30)
     assert first.status_code == 303 and first.headers["Location"] == "/account/connections"
     assert Browser(server).session.get(link.json()["url"], allow_redirects=False, timeout=30).status_code == 400
+
+
+def test_rate_limit_per_partner(fresh_folder):
+    from conftest import Api, create_api_key, start_server
+    server = start_server(fresh_folder, "--partner-rate-limit", "3")
+    try:
+        admin = Api(server, create_api_key(fresh_folder, "admin"))
+        a = Partner(server, admin, "Limited", [])
+        b = Partner(server, admin, "Other", [])
+        token_a = a.client().fetch_token(a.metadata["token_endpoint"], grant_type="client_credentials")["access_token"]
+        token_b = b.client().fetch_token(b.metadata["token_endpoint"], grant_type="client_credentials")["access_token"]
+        # Seven calls against a quota of 3 a minute meet a 429 even if a window turns over meanwhile.
+        responses = [a.feed(token_a) for _ in range(7)]
+        limited = next(r for r in responses if r.status_code == 429)
+        assert limited.headers["Content-Type"].startswith("application/problem+json")
+        assert int(limited.headers["Retry-After"]) >= 0
+        assert limited.headers["RateLimit-Policy"] == '"partner";q=3;w=60' and limited.headers["RateLimit"].startswith('"partner";r=0')
+        assert b.feed(token_b).status_code == 200  # another partner is unaffected
+    finally:
+        server.stop()
