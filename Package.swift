@@ -117,7 +117,7 @@ let package = Package(
         ),
         .testTarget(
             name: "IncentiveStoreTests",
-            dependencies: ["IncentiveStore", "IncentiveEngine"]
+            dependencies: ["IncentiveStore", "IncentiveEngine", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "OpenSSLCryptoTests",

@@ -84,17 +84,20 @@ struct AuthorizeController<Context: RequestContext> {
     }
 
     private func issueCode(grant: GrantRecord, _ parameters: Parameters) async throws -> Response {
-        let code = try await tokens.issueCode(grant: grant, redirectURI: parameters.redirectURI, codeChallenge: parameters.codeChallenge)
+        let code = try await tokens.issueCode(grant: grant, scopes: parameters.scopes, redirectURI: parameters.redirectURI,
+                                              codeChallenge: parameters.codeChallenge)
         return redirect(parameters.redirectURI, ["code": code, "state": parameters.state])
     }
 
     /// The redirect back to the client, always with `iss` (RFC 9207).
     private func redirect(_ uri: String, _ items: [String: String?]) -> Response {
+        // Only unreserved characters stay as they are: a `+` in `state` must come back as `%2B`.
+        let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+        func encode(_ text: String) -> String { text.addingPercentEncoding(withAllowedCharacters: unreserved) ?? "" }
+        var pairs = items.sorted(by: { $0.key < $1.key }).compactMap { name, value in value.map { "\(encode(name))=\(encode($0))" } }
+        pairs.append("iss=" + encode(tokens.settings.issuer))
         var components = URLComponents(string: uri)!
-        var query = components.queryItems ?? []
-        for (name, value) in items.sorted(by: { $0.key < $1.key }) { if let value { query.append(URLQueryItem(name: name, value: value)) } }
-        query.append(URLQueryItem(name: "iss", value: tokens.settings.issuer))
-        components.queryItems = query
+        components.percentEncodedQuery = ([components.percentEncodedQuery].compactMap { $0 } + pairs).joined(separator: "&")
         return Response(status: .seeOther, headers: [.location: components.string!, .cacheControl: "no-store"])
     }
 

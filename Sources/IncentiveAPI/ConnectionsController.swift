@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import OpenSSLCrypto
+import IncentiveStore
 import PartnerAuth
 
 /// `/account/connections`: the partners a user granted access, each with a revoke button.
@@ -50,7 +51,7 @@ struct ConnectionsController<Context: RequestContext> {
         }
         do {
             try await tokens.revokeGrant(id: grantID, userID: session.userID)
-        } catch {
+        } catch StoreError.notFound {
             return HTMLPage.error("Revoke", "No such connection.", status: .notFound)
         }
         return BrowserSession.redirect(to: "/account/connections")

@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import IncentiveStore
 import PartnerAuth
@@ -17,7 +18,8 @@ struct CredentialMiddleware<Context: RequestContext>: RouterMiddleware {
     static var partnerScope: String { "achievements:read" }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let path = request.uri.path
+        // The router ignores empty segments (`//v1/achievements/`); so must the choice of credential.
+        let path = "/" + request.uri.path.split(separator: "/").joined(separator: "/")
         if path == "/v1/achievements" {
             let identity = try await partner(request)
             return try await RequestIdentity.$partner.withValue(identity) { try await next(request, context) }
@@ -46,11 +48,20 @@ struct CredentialMiddleware<Context: RequestContext>: RouterMiddleware {
             throw APIProblem(status: .unauthorized, title: "Unauthorized", detail: "Sign in first.")
         }
         if request.method != .get && request.method != .head {
-            guard request.headers[.origin] == origin.url else {
+            guard let sent = request.headers[.origin], Self.origin(of: sent) == Self.origin(of: origin.url) else {
                 throw APIProblem.forbidden("Cookie-authenticated changes must carry this service's Origin header.")
             }
         }
         return session
+    }
+
+    /// `scheme://host[:port]`, lowercased, without a default port or a path.
+    static func origin(of url: String) -> String? {
+        guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
+              let host = components.host?.lowercased() else { return nil }
+        let defaultPort = scheme == "https" ? 443 : 80
+        let port = components.port.flatMap { $0 == defaultPort ? nil : ":\($0)" } ?? ""
+        return "\(scheme)://\(host)\(port)"
     }
 
     private func bearerToken(_ request: Request) -> String? {

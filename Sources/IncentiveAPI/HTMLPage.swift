@@ -9,12 +9,16 @@ struct HTMLPage {
     var status: HTTPResponse.Status = .ok
     /// Origins a form on this page may lead to besides our own (the partner's redirect URI).
     var formTargets: [String] = []
+    /// False where a form post may lead through redirects to any registered redirect URI (sign-in
+    /// on the way to an authorization that needs no consent page): Chrome applies `form-action`
+    /// to the whole redirect chain.
+    var restrictsFormTargets = true
     var setCookies: [String] = []
 
     func response() -> Response {
-        let csp = ["default-src 'none'", "style-src 'unsafe-inline'", "img-src 'self'",
-                   "form-action 'self'" + formTargets.map { " " + $0 }.joined(), "frame-ancestors 'none'", "base-uri 'none'"]
-            .joined(separator: "; ")
+        let formAction = restrictsFormTargets ? ["form-action 'self'" + formTargets.map { " " + $0 }.joined()] : []
+        let csp = (["default-src 'none'", "style-src 'unsafe-inline'", "img-src 'self'"] + formAction
+            + ["frame-ancestors 'none'", "base-uri 'none'"]).joined(separator: "; ")
         var headers: HTTPFields = [
             .contentType: "text/html; charset=utf-8", .cacheControl: "no-store",
             .contentSecurityPolicy: csp, .xFrameOptions: "DENY", .referrerPolicy: "no-referrer",

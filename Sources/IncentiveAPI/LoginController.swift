@@ -33,7 +33,8 @@ struct LoginController<Context: RemoteAddressRequestContext> {
             <button type="submit" id="sign-in">Sign in</button>
             </form>
             """
-        return HTMLPage(title: "Sign in", body: body, status: status, setCookies: [Cookies.set(Cookies.preSessionCSRF, csrf)]).response()
+        return HTMLPage(title: "Sign in", body: body, status: status, restrictsFormTargets: false,
+                        setCookies: [Cookies.set(Cookies.preSessionCSRF, csrf)]).response()
     }
 
     private func signIn(_ request: Request, address: SocketAddress?) async throws -> Response {

@@ -15,7 +15,8 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch {
             let problem = Self.problem(for: error)
             if problem.status == .internalServerError {
-                context.logger.error("Request failed", metadata: ["error": "\(String(reflecting: error))"])
+                let underlying = (error as? ServerError)?.underlyingError ?? error
+                context.logger.error("Request failed", metadata: ["error": "\(String(reflecting: underlying))"])
             }
             return Self.response(problem)
         }
@@ -64,6 +65,8 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             return APIProblem(status: .unsupportedMediaType, title: "Unsupported media type", detail: "Send application/json.")
         }
         if underlying is HTTPError { return problem(for: underlying) }
+        // The handler ran and failed for a reason of its own (database, OpenSSL): a server error.
+        if error.operationInput != nil { return .internalError }
         return .badRequest("The request does not match the API: \(text)")
     }
 

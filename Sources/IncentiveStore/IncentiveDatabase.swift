@@ -31,6 +31,7 @@ public struct IncentiveDatabase: Sendable {
         migrator.registerMigration("v1-core", migrate: Schema.createCore)
         migrator.registerMigration("v2-partner-access", migrate: Schema.createPartnerAccess)
         migrator.registerMigration("v3-sessions", migrate: Schema.createSessions)
+        migrator.registerMigration("v4-audit", migrate: Schema.createAudit)
         return migrator
     }
 }

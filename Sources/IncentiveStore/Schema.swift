@@ -168,4 +168,26 @@ enum Schema {
             t.column("nextAllowedAt", .datetime).notNull()
         }
     }
+
+    static func createAudit(_ db: Database) throws {
+        // Append-only: rows are only ever added, or removed from the start by retention.
+        try db.create(table: "auditEvent") { t in
+            t.primaryKey("seq", .integer)
+            t.column("at", .datetime).notNull().indexed()
+            t.column("type", .text).notNull()
+            t.column("outcome", .text).notNull()
+            t.column("clientId", .text)
+            t.column("userId", .text)
+            t.column("subject", .text)
+            t.column("grantId", .text)
+            t.column("jti", .text)
+            t.column("path", .text)
+            t.column("status", .integer)
+            t.column("rows", .integer)
+            t.column("address", .text)
+            t.column("requestId", .text)
+            t.column("detail", .text)
+            t.column("mac", .text).notNull()
+        }
+    }
 }

@@ -68,34 +68,61 @@ public struct SessionStore: Sendable {
     }
 
     /// Checks a password with back-off per username and per address; a success clears both.
+    /// The attempt is counted as a failure before the password is checked, in the same transaction
+    /// as the back-off check, so parallel guesses cannot all slip through one open window.
     public func signIn(username: String, password: String, address: String, now: Date = Date()) async throws -> SignInOutcome {
         let keys = ["user:" + username.lowercased(), "addr:" + address]
-        let wait = try await database.writer.read { db in
-            try keys.compactMap { key -> Date? in try Date.fetchOne(db, sql: "SELECT nextAllowedAt FROM loginThrottle WHERE key = ?", arguments: [key]) }.max()
+        let admitted: (id: String, hash: String?)?? = try await database.writer.write { db in
+            let wait = try keys.compactMap { key -> Date? in
+                try Date.fetchOne(db, sql: "SELECT nextAllowedAt FROM loginThrottle WHERE key = ?", arguments: [key])
+            }.max()
+            if let wait, wait > now { return nil }
+            for key in keys { try Self.countFailure(key, now: now, in: db) }
+            let row = try Row.fetchOne(db, sql: "SELECT id, passwordHash FROM user WHERE username = ?", arguments: [username])
+            return .some(row.map { (id: $0["id"] as String, hash: $0["passwordHash"] as String?) })
         }
-        if let wait, wait > now { return .backOff(seconds: Int(wait.timeIntervalSince(now).rounded(.up))) }
-        let stored = try await database.writer.read { db in
-            try Row.fetchOne(db, sql: "SELECT id, passwordHash FROM user WHERE username = ?", arguments: [username])
+        guard let admitted else {
+            let wait = try await retryAfter(keys: keys, now: now)
+            return .backOff(seconds: wait)
         }
-        // Without a stored hash the comparison still costs a full derivation: no user enumeration by timing.
-        let hash: String = stored?["passwordHash"] ?? "pbkdf2-sha256$600000$00$00"
-        let valid = PasswordHash.verify(password, against: hash) && stored != nil
+        // A user without a password, or no such user, still costs a full derivation: no enumeration by timing.
+        let storedHash = admitted?.hash
+        let valid = await Self.verifyOffThePool(password, against: storedHash ?? Self.dummyHash) && storedHash != nil
+        guard valid, let user = admitted else { return .wrongCredentials }
         try await database.writer.write { db in
-            for key in keys {
-                if valid {
-                    try db.execute(sql: "DELETE FROM loginThrottle WHERE key = ?", arguments: [key])
-                } else {
-                    let failures = (try Int.fetchOne(db, sql: "SELECT failures FROM loginThrottle WHERE key = ?", arguments: [key]) ?? 0) + 1
-                    let delay = failures <= Self.freeFailures ? 0 : min(300, pow(2, Double(failures - Self.freeFailures)))
-                    try db.execute(sql: """
-                        INSERT INTO loginThrottle (key, failures, nextAllowedAt) VALUES (?, ?, ?)
-                        ON CONFLICT(key) DO UPDATE SET failures = excluded.failures, nextAllowedAt = excluded.nextAllowedAt
-                        """, arguments: [key, failures, now.addingTimeInterval(delay)])
-                }
+            for key in keys { try db.execute(sql: "DELETE FROM loginThrottle WHERE key = ?", arguments: [key]) }
+        }
+        return .signedIn(userID: user.id)
+    }
+
+    /// A well-formed hash no password can match in practice (32-byte salt and output).
+    static let dummyHash = "pbkdf2-sha256$600000$" + String(repeating: "ab", count: 32) + "$" + String(repeating: "cd", count: 32)
+
+    /// PBKDF2 takes hundreds of milliseconds: keep it off Swift's cooperative threads.
+    static func verifyOffThePool(_ password: String, against hash: String) async -> Bool {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global(qos: .userInitiated).async {
+                continuation.resume(returning: PasswordHash.verify(password, against: hash))
             }
         }
-        guard valid, let stored else { return .wrongCredentials }
-        return .signedIn(userID: stored["id"])
+    }
+
+    private static func countFailure(_ key: String, now: Date, in db: Database) throws {
+        let failures = (try Int.fetchOne(db, sql: "SELECT failures FROM loginThrottle WHERE key = ?", arguments: [key]) ?? 0) + 1
+        let delay = failures <= freeFailures ? 0 : min(300, pow(2, Double(failures - freeFailures)))
+        try db.execute(sql: """
+            INSERT INTO loginThrottle (key, failures, nextAllowedAt) VALUES (?, ?, ?)
+            ON CONFLICT(key) DO UPDATE SET failures = excluded.failures, nextAllowedAt = excluded.nextAllowedAt
+            """, arguments: [key, failures, now.addingTimeInterval(delay)])
+    }
+
+    private func retryAfter(keys: [String], now: Date) async throws -> Int {
+        let wait = try await database.writer.read { db in
+            try keys.compactMap { key -> Date? in
+                try Date.fetchOne(db, sql: "SELECT nextAllowedAt FROM loginThrottle WHERE key = ?", arguments: [key])
+            }.max()
+        }
+        return max(1, Int((wait ?? now).timeIntervalSince(now).rounded(.up)))
     }
 
     /// A one-time sign-in link token for a user the app has signed in (5 minutes, single use).

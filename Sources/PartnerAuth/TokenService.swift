@@ -99,11 +99,12 @@ public struct TokenService: Sendable {
     }
 
     /// A single-use code bound to the client, redirect URI and PKCE challenge.
-    public func issueCode(grant: GrantRecord, redirectURI: String, codeChallenge: String, now: Date = Date()) async throws -> String {
+    /// - Parameter scopes: what this authorization asked for (within the grant); the grant's own when nil.
+    public func issueCode(grant: GrantRecord, scopes: Set<String>? = nil, redirectURI: String, codeChallenge: String, now: Date = Date()) async throws -> String {
         let code = tokens.make(prefix: "")
         let record = AuthorizationCodeRecord(
             hash: tokens.hash(code), clientId: grant.clientId, grantId: grant.id, redirectUri: redirectURI,
-            codeChallenge: codeChallenge, scopes: grant.scopes, expiresAt: now.addingTimeInterval(settings.codeLifetime),
+            codeChallenge: codeChallenge, scopes: scopes.map { $0.sorted().joined(separator: " ") } ?? grant.scopes, expiresAt: now.addingTimeInterval(settings.codeLifetime),
             usedAt: nil, familyId: nil)
         try await database.writer.write { db in try record.insert(db) }
         return code
@@ -130,7 +131,7 @@ public struct TokenService: Sendable {
             guard let grant = try GrantRecord.fetchOne(db, key: record.grantId), grant.revokedAt == nil else {
                 return .failure(.invalidGrant("the grant was revoked"))
             }
-            let (family, refreshToken) = try newFamily(grant: grant, now: now, in: db)
+            let (family, refreshToken) = try newFamily(grant: grant, scopes: record.scopes, now: now, in: db)
             record.familyId = family.id
             try record.update(db)
             return .success((grant, family, refreshToken))
@@ -141,9 +142,9 @@ public struct TokenService: Sendable {
                                familyID: family.id, refreshToken: refreshToken, now: now)
     }
 
-    private func newFamily(grant: GrantRecord, now: Date, in db: Database) throws -> (RefreshFamilyRecord, String) {
+    private func newFamily(grant: GrantRecord, scopes: String, now: Date, in db: Database) throws -> (RefreshFamilyRecord, String) {
         let family = RefreshFamilyRecord(id: OpaqueToken.identifier("fam_"), grantId: grant.id, clientId: grant.clientId,
-                                         scopes: grant.scopes, createdAt: now, lastUsedAt: now, revokedAt: nil, revokedReason: nil)
+                                         scopes: scopes, createdAt: now, lastUsedAt: now, revokedAt: nil, revokedReason: nil)
         try family.insert(db)
         return (family, try newRefreshToken(familyID: family.id, now: now, in: db))
     }
@@ -176,6 +177,12 @@ public struct TokenService: Sendable {
             else { return .failure(.invalidGrant("the refresh token expired")) }
             guard let grant = try GrantRecord.fetchOne(db, key: family.grantId), grant.revokedAt == nil else {
                 return .failure(.invalidGrant("the grant was revoked"))
+            }
+            // Checked before rotating: a refused scope must not use up the token.
+            do throws(OAuthError) {
+                _ = try Self.scopes(requested: scope, allowed: Set(family.scopes.split(separator: " ").map(String.init)))
+            } catch {
+                return .failure(error)
             }
             token.rotatedAt = now
             try token.update(db)
@@ -279,6 +286,7 @@ public struct TokenService: Sendable {
 
     /// RFC 7662: a client sees only its own live tokens as active.
     public func introspect(partner: PartnerRecord, token: String, now: Date = Date()) async throws -> Introspection {
+        let settings = settings
         if let claims = try? decode(accessToken: token, now: now), claims.clientID == partner.clientId,
            let identity = try? await verifyBearer(token, requiredScope: claims.scopes.first ?? "", now: now) {
             return Introspection(active: true, scope: claims.scope, clientID: claims.clientID, sub: identity.subject,
@@ -288,6 +296,8 @@ public struct TokenService: Sendable {
         let family: RefreshFamilyRecord? = try await database.writer.read { db in
             guard let record = try RefreshTokenRecord.fetchOne(db, key: hash), record.rotatedAt == nil,
                   let family = try RefreshFamilyRecord.fetchOne(db, key: record.familyId), family.revokedAt == nil,
+                  now.timeIntervalSince(family.lastUsedAt) <= settings.refreshIdleLifetime,
+                  now.timeIntervalSince(family.createdAt) <= settings.refreshAbsoluteLifetime,
                   let grant = try GrantRecord.fetchOne(db, key: family.grantId), grant.revokedAt == nil
             else { return nil }
             return family
