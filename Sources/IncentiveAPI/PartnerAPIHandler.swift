@@ -32,12 +32,15 @@ struct PartnerAPIHandler: Sendable {
         let fetched = try await feed.page(partner: partner, userID: identity.userID, after: after, limit: limit + 1)
         let page = Array(fetched.prefix(limit))
         let data = page.map { record in
+            // Ids are pairwise too: the app's event ids or our achievement ids would let partners join their views.
             Components.Schemas.PartnerAchievement(
-                id: record.id, subject: tokens.pairwiseSubject(userID: record.userId, clientID: partner.clientId),
+                id: tokens.pairwiseIdentifier(record.id, kind: "ach", clientID: partner.clientId),
+                subject: tokens.pairwiseSubject(userID: record.userId, clientID: partner.clientId),
                 programId: record.programId, programName: record.programName, incentive: record.incentive,
                 reward: .init(name: record.rewardName, description: record.rewardDescription, payload: record.rewardPayload),
                 achievedAt: record.achievedAt, achievedOn: record.achievedOn,
-                eventIds: (try? JSONDecoder().decode([String].self, from: Data(record.eventIds.utf8))) ?? [],
+                eventIds: ((try? JSONDecoder().decode([String].self, from: Data(record.eventIds.utf8))) ?? [])
+                    .map { tokens.pairwiseIdentifier($0, kind: "evt", clientID: partner.clientId) },
                 periodKey: record.periodKey, sequence: String(record.seq ?? 0))
         }
         let nextCursor = fetched.count > limit ? page.last.flatMap(\.seq).map { ListCursor.encode(String($0)) } : nil

@@ -29,6 +29,12 @@ public struct TokenService: Sendable {
         Base64URL.encode(HMACSHA256.authenticationCode(for: Array("\(userID)\n\(clientID)".utf8), key: pairwiseKey).prefix(18))
     }
 
+    /// Another identifier (an achievement's or an event's) as one partner sees it: stable for that
+    /// partner, different for every other, so two partners cannot join their views.
+    public func pairwiseIdentifier(_ value: String, kind: String, clientID: String) -> String {
+        kind + "_" + Base64URL.encode(HMACSHA256.authenticationCode(for: Array("\(kind)\n\(value)\n\(clientID)".utf8), key: pairwiseKey).prefix(15))
+    }
+
     /// The requested scopes, which must be allowed for the partner; all of its scopes when none are asked.
     public static func scopes(requested: String?, allowed: Set<String>) throws(OAuthError) -> Set<String> {
         guard let requested, !requested.isEmpty else { return allowed }

@@ -246,3 +246,20 @@ def test_rate_limit_per_partner(fresh_folder):
         assert b.feed(token_b).status_code == 200  # another partner is unaffected
     finally:
         server.stop()
+
+
+def test_partners_cannot_join_their_views(server, admin, app_key):
+    employer, _ = seeded(admin, birth("Kit"))
+    program = programs_of(admin, employer)[0]
+    user = unique("user")
+    password = create_user_with_password(admin, user, employer)
+    event_id = unique("ev")
+    assert app_key.post("/v1/events", event(user, type="fact", value="gave birth", event_id=event_id)).status_code == 201
+    a = Partner(server, admin, "View A", [program])
+    b = Partner(server, admin, "View B", [program])
+    row_a = a.feed(a.user_token(user, password)["access_token"]).json()["data"][0]
+    row_b = b.feed(b.user_token(user, password)["access_token"]).json()["data"][0]
+    assert row_a["subject"] != row_b["subject"] and row_a["id"] != row_b["id"]
+    assert row_a["event_ids"] != row_b["event_ids"] and event_id not in row_a["event_ids"] + row_b["event_ids"]
+    app_view = app_key.get(f"/v1/users/{user}/achievements").json()["data"][0]
+    assert app_view["id"] not in (row_a["id"], row_b["id"])
