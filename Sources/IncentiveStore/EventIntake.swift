@@ -38,7 +38,7 @@ public struct EventIntake: Sendable {
             _ = failure
             return try await database.writer.write { db in
                 try store(submission, now: now, in: db) { event, db in
-                    try JobQueue.enqueue(eventSeq: event.seq!, now: now, in: db)
+                    try JobQueue.enqueue(event, now: now, in: db)
                     return nil
                 }
             }
@@ -82,15 +82,22 @@ public struct EventIntake: Sendable {
     }
 
     /// Evaluates a stored event against its employer's programs (as at receipt) and records what it earns.
+    /// - Parameter programsActiveAtReceipt: for a job, the programs that were active when the event
+    ///   arrived (evaluated whatever their state now); nil for the employer's active programs now.
     static func evaluateAndRecord(
-        _ event: EventRecord, db: Database, evaluator: IncentiveEvaluator, now: Date, deadline: Deadline
+        _ event: EventRecord, db: Database, evaluator: IncentiveEvaluator, now: Date, deadline: Deadline,
+        programsActiveAtReceipt: [String]? = nil
     ) throws -> [AchievementRecord] {
         guard let employerID = event.employerId, let zone = TimeZone(identifier: event.timezone) else { return [] }
-        let programs = try ProgramRecord
-            .filter(Column("employerId") == employerID && Column("active") == true)
-            .order(Column("createdAt"), Column("id"))
-            .fetchAll(db)
-            .map { try $0.engineProgram() }
+        let records: [ProgramRecord]
+        if let ids = programsActiveAtReceipt {
+            records = try ProgramRecord.filter(ids.contains(Column("id"))).order(Column("createdAt"), Column("id")).fetchAll(db)
+                .map { var program = $0; program.active = true; return program }
+        } else {
+            records = try ProgramRecord.filter(Column("employerId") == employerID && Column("active") == true)
+                .order(Column("createdAt"), Column("id")).fetchAll(db)
+        }
+        let programs = try records.map { try $0.engineProgram() }
         let engineEvent = Event(id: event.eventId, userID: event.userId, type: event.type, value: event.value,
                                 occurredAt: event.occurredAt, timeZone: zone)
         let awards = try evaluator.evaluate(engineEvent, programs: programs,

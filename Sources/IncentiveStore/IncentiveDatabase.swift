@@ -32,6 +32,7 @@ public struct IncentiveDatabase: Sendable {
         migrator.registerMigration("v2-partner-access", migrate: Schema.createPartnerAccess)
         migrator.registerMigration("v3-sessions", migrate: Schema.createSessions)
         migrator.registerMigration("v4-audit", migrate: Schema.createAudit)
+        migrator.registerMigration("v5-job-programs", migrate: Schema.addJobPrograms)
         return migrator
     }
 }

@@ -15,8 +15,14 @@ public struct JobQueue: Sendable {
         self.maximumAttempts = maximumAttempts
     }
 
-    static func enqueue(eventSeq: Int64, now: Date, in db: Database) throws {
-        var job = JobRecord(id: nil, eventSeq: eventSeq, state: "queued", attempts: 0, runAfter: now, lastError: nil, createdAt: now)
+    /// Queues the evaluation of an event against the programs that were active when it arrived.
+    static func enqueue(_ event: EventRecord, now: Date, in db: Database) throws {
+        let active = try event.employerId.map { employerID in
+            try String.fetchAll(db, sql: "SELECT id FROM program WHERE employerId = ? AND active = 1 ORDER BY createdAt, id", arguments: [employerID])
+        } ?? []
+        let programIDs = String(decoding: try JSONEncoder().encode(active), as: UTF8.self)
+        var job = JobRecord(id: nil, eventSeq: event.seq!, state: "queued", attempts: 0, runAfter: now, lastError: nil,
+                            createdAt: now, programIds: programIDs)
         try job.insert(db)
     }
 
@@ -46,7 +52,9 @@ public struct JobQueue: Sendable {
                   var event = try EventRecord.fetchOne(db, key: job.eventSeq)
             else { return }  // already done by another run
             // Grace is measured from receipt, so a late job earns what a fast reply would have.
-            _ = try EventIntake.evaluateAndRecord(event, db: db, evaluator: evaluator, now: event.receivedAt, deadline: .none)
+            let programIDs = try current.programIds.map { try JSONDecoder().decode([String].self, from: Data($0.utf8)) }
+            _ = try EventIntake.evaluateAndRecord(event, db: db, evaluator: evaluator, now: event.receivedAt, deadline: .none,
+                                                  programsActiveAtReceipt: programIDs)
             event.evaluation = "complete"
             try event.update(db)
             try current.delete(db)

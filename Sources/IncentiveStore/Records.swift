@@ -86,6 +86,8 @@ public struct JobRecord: Codable, Sendable, Equatable, FetchableRecord, MutableP
     public var runAfter: Date
     public var lastError: String?
     public var createdAt: Date
+    /// JSON array of the program ids active at receipt; nil evaluates the employer's active programs.
+    public var programIds: String?
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }

@@ -190,4 +190,9 @@ enum Schema {
             t.column("mac", .text).notNull()
         }
     }
+
+    static func addJobPrograms(_ db: Database) throws {
+        // The programs active when the event arrived: a job evaluates against those (DESIGN §4).
+        try db.alter(table: "job") { t in t.add(column: "programIds", .text) }
+    }
 }

@@ -153,3 +153,22 @@ struct JobQueueTests {
         #expect(page.items.map(\.programName) == ["birth"])
     }
 }
+
+@Suite("Jobs evaluate against the programs active at receipt")
+struct JobProgramsAtReceiptTests {
+    @Test("a program deactivated after receipt still awards a pending event; one created after does not")
+    func activeAtReceipt() async throws {
+        let f = try StoreFixture()
+        try await f.employer()
+        try await f.user("u1")
+        let before = try await f.program("before", try EventReportedRule(type: "fact", value: nil))
+        var slow = f.intake
+        slow.evaluationBudget = .zero
+        #expect(try await slow.ingest(f.submission("p", type: "fact"), now: f.now).outcome == .pending)
+        _ = try await ProgramRepository(database: f.database).update(employerID: "1", programID: before.id, .init(active: false))
+        try await f.program("after", try EventReportedRule(type: "fact", value: nil))
+        #expect(try await JobQueue(database: f.database).runDue(now: f.now) == 1)
+        let page = try await AchievementRepository(database: f.database).list(userID: "u1", after: nil, limit: 10)
+        #expect(page.items.map(\.programName) == ["before"])
+    }
+}
