@@ -1,6 +1,7 @@
 public import Foundation
 public import IncentiveStore
 import IncentiveEngine
+import Logging
 import OpenSSLCrypto
 public import PartnerAuth
 
@@ -13,6 +14,7 @@ public struct AppServices: Sendable {
     public let tokens: TokenService
     public let keys: SigningKeyRing
     public let sessions: SessionStore
+    public let audit: AuditChain
     /// The public base URL; set from the bound port at start when none is configured.
     public let origin: PublicOrigin
     let apiHandler: IncentiveAPIHandler
@@ -21,6 +23,8 @@ public struct AppServices: Sendable {
     public static let oauthHMACKeyFile = "oauth-hmac.key"
     public static let pairwiseKeyFile = "pairwise-subject.key"
     public static let signingKeysFolder = "keys"
+    /// The audit MAC key: `INCENTIVES_AUDIT_KEY` (64 hex digits) if set, else this file in the data folder.
+    public static let auditKeyFile = "audit.key"
 
     public init(configuration: AppConfiguration) throws {
         database = try IncentiveDatabase(directory: configuration.dataDirectory)
@@ -32,6 +36,7 @@ public struct AppServices: Sendable {
         keys = try SigningKeyRing(directory: data.appendingPathComponent(Self.signingKeysFolder))
         partners = PartnerRegistry(database: database, hmacKey: oauthKey)
         sessions = SessionStore(database: database, hmacKey: oauthKey)
+        audit = AuditChain(database: database, key: try Self.auditKey(configuration: configuration))
         tokens = TokenService(
             settings: TokenSettings(origin: origin), database: database, keys: keys, hmacKey: oauthKey,
             pairwiseKey: try SecretKeyFile.loadOrCreate(data.appendingPathComponent(Self.pairwiseKeyFile)))
@@ -46,6 +51,19 @@ public struct AppServices: Sendable {
             achievements: AchievementRepository(database: database),
             passwordIterations: configuration.passwordIterations,
             partnerAPI: PartnerAPIHandler(partners: partners, tokens: tokens, sessions: sessions,
-                                          feed: PartnerFeed(database: database), limiter: PartnerRateLimiter(quota: configuration.partnerRequestsPerMinute), origin: origin))
+                                          feed: PartnerFeed(database: database), limiter: PartnerRateLimiter(quota: configuration.partnerRequestsPerMinute), origin: origin,
+                                          audit: AuditTrail(chain: audit, logger: Logger(label: "incentives.audit"))))
+    }
+
+    static func auditKey(configuration: AppConfiguration) throws -> [UInt8] {
+        if let hex = ProcessInfo.processInfo.environment["INCENTIVES_AUDIT_KEY"] {
+            let bytes = stride(from: 0, to: hex.count, by: 2).compactMap { offset -> UInt8? in
+                let start = hex.index(hex.startIndex, offsetBy: offset)
+                return UInt8(hex[start..<hex.index(start, offsetBy: min(2, hex.count - offset))], radix: 16)
+            }
+            guard hex.count == 64, bytes.count == 32 else { throw ConfigurationError("INCENTIVES_AUDIT_KEY must be 64 hex digits") }
+            return bytes
+        }
+        return try SecretKeyFile.loadOrCreate(configuration.dataDirectory.appendingPathComponent(auditKeyFile))
     }
 }

@@ -59,17 +59,18 @@ func buildRouter(configuration: AppConfiguration, services: AppServices) throws 
     router.add(middleware: ProblemMiddleware())
     HealthController().addRoutes(to: router)
     try OpenAPIDocumentController().addRoutes(to: router)
-    OAuthController(tokens: services.tokens, clients: ClientAuthenticator(partners: services.partners)).addRoutes(to: router)
+    let audit = AuditTrail(chain: services.audit, logger: Logger(label: "incentives.audit"))
+    OAuthController(tokens: services.tokens, clients: ClientAuthenticator(partners: services.partners), audit: audit).addRoutes(to: router)
     DiscoveryController(settings: services.tokens.settings, keys: services.keys).addRoutes(to: router)
     let browser = BrowserSession(sessions: services.sessions)
-    LoginController(sessions: services.sessions, browser: browser).addRoutes(to: router)
-    AuthorizeController(partners: services.partners, tokens: services.tokens, browser: browser).addRoutes(to: router)
-    ConnectionsController(partners: services.partners, tokens: services.tokens, browser: browser).addRoutes(to: router)
+    LoginController(sessions: services.sessions, browser: browser, audit: audit).addRoutes(to: router)
+    AuthorizeController(partners: services.partners, tokens: services.tokens, browser: browser, audit: audit).addRoutes(to: router)
+    ConnectionsController(partners: services.partners, tokens: services.tokens, browser: browser, audit: audit).addRoutes(to: router)
     if configuration.enablesTestRoutes { TestRoutesController().addRoutes(to: router) }
     let api = router.group()
         .add(middleware: ResponseHeaderDecodingMiddleware())
         .add(middleware: RequestBodyMiddleware())
-        .add(middleware: CredentialMiddleware(keys: services.apiKeys, tokens: services.tokens, browser: browser, origin: services.origin))
+        .add(middleware: CredentialMiddleware(keys: services.apiKeys, tokens: services.tokens, browser: browser, origin: services.origin, audit: audit))
     try services.apiHandler.registerHandlers(
         on: api, configuration: .init(dateTranscoder: LenientDateTranscoder()))
     return router

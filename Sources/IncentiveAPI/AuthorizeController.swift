@@ -10,6 +10,7 @@ struct AuthorizeController<Context: RequestContext> {
     let partners: PartnerRegistry
     let tokens: TokenService
     let browser: BrowserSession
+    let audit: AuditTrail
 
     struct Parameters {
         let partner: PartnerRecord
@@ -77,9 +78,12 @@ struct AuthorizeController<Context: RequestContext> {
             return HTMLPage.error("Authorization failed", "The form expired or did not come from this site.", status: .forbidden)
         }
         guard form["decision"] == "approve" else {
+            await audit.record("consent.denied", "ok", client: parameters.partner.clientId, user: session.userID)
             throw Refusal.redirect(to: parameters.redirectURI, error: "access_denied", description: "the user denied access", state: parameters.state)
         }
         let grant = try await tokens.grant(userID: session.userID, partner: parameters.partner, scopes: parameters.scopes)
+        await audit.record("consent.granted", "ok", client: parameters.partner.clientId, user: session.userID, grant: grant.id,
+                           detail: ["scope": parameters.scopes.sorted().joined(separator: " ")])
         return try await issueCode(grant: grant, parameters)
     }
 

@@ -9,6 +9,7 @@ struct ConnectionsController<Context: RequestContext> {
     let partners: PartnerRegistry
     let tokens: TokenService
     let browser: BrowserSession
+    let audit: AuditTrail
 
     func addRoutes(to router: Router<Context>) {
         router.get("account/connections") { request, _ in try await page(request) }
@@ -51,6 +52,7 @@ struct ConnectionsController<Context: RequestContext> {
         }
         do {
             try await tokens.revokeGrant(id: grantID, userID: session.userID)
+            await audit.record("consent.revoked", "ok", user: session.userID, grant: grantID, detail: ["by": "user"])
         } catch StoreError.notFound {
             return HTMLPage.error("Revoke", "No such connection.", status: .notFound)
         }

@@ -14,6 +14,7 @@ struct CredentialMiddleware<Context: RequestContext>: RouterMiddleware {
     let tokens: TokenService
     let browser: BrowserSession
     let origin: PublicOrigin
+    let audit: AuditTrail
 
     static var partnerScope: String { "achievements:read" }
 
@@ -21,15 +22,40 @@ struct CredentialMiddleware<Context: RequestContext>: RouterMiddleware {
         // The router ignores empty segments (`//v1/achievements/`); so must the choice of credential.
         let path = "/" + request.uri.path.split(separator: "/").joined(separator: "/")
         if path == "/v1/achievements" {
-            let identity = try await partner(request)
-            return try await RequestIdentity.$partner.withValue(identity) { try await next(request, context) }
+            let identity: BearerIdentity
+            do {
+                identity = try await partner(request)
+            } catch let problem as APIProblem {
+                await audit.record("credential.refused", "denied", address: Self.address(context), requestID: context.id,
+                                   detail: ["path": path, "reason": problem.detail ?? ""])
+                throw problem
+            }
+            let rows = RowCounter()
+            let response = try await RequestIdentity.$partner.withValue(identity) {
+                try await RequestIdentity.$rowsReturned.withValue(rows) { try await next(request, context) }
+            }
+            await audit.record(AuditFact(
+                type: "partner.call", outcome: response.status.code < 400 ? "ok" : "denied", clientID: identity.clientID,
+                userID: identity.userID, subject: identity.subject, grantID: identity.grantID, jti: identity.jti, path: path,
+                status: response.status.code, rows: rows.count, address: Self.address(context), requestID: context.id))
+            return response
         }
         if path.hasPrefix("/v1/me/") {
             let session = try await user(request)
             return try await RequestIdentity.$user.withValue(session) { try await next(request, context) }
         }
-        guard let token = bearerToken(request), let key = try await keys.authenticate(token) else { throw APIProblem.unauthorized }
-        return try await RequestIdentity.$apiKey.withValue(key) { try await next(request, context) }
+        guard let token = bearerToken(request), let key = try await keys.authenticate(token) else {
+            await audit.record("credential.refused", "denied", address: Self.address(context), requestID: context.id,
+                               detail: ["path": path, "reason": "no valid API key"])
+            throw APIProblem.unauthorized
+        }
+        let response = try await RequestIdentity.$apiKey.withValue(key) { try await next(request, context) }
+        if key.scopes.contains(.admin), request.method != .get, request.method != .head, path != "/v1/events" {
+            await audit.record("admin.change", response.status.code < 400 ? "ok" : "denied", address: Self.address(context),
+                               requestID: context.id, detail: ["api_key": key.id, "method": request.method.rawValue, "path": path,
+                                                               "status": String(response.status.code)])
+        }
+        return response
     }
 
     private func partner(_ request: Request) async throws -> BearerIdentity {
@@ -53,6 +79,10 @@ struct CredentialMiddleware<Context: RequestContext>: RouterMiddleware {
             }
         }
         return session
+    }
+
+    static func address(_ context: Context) -> String? {
+        (context as? any RemoteAddressRequestContext)?.remoteAddress?.ipAddress
     }
 
     /// `scheme://host[:port]`, lowercased, without a default port or a path.

@@ -9,6 +9,7 @@ import PartnerAuth
 struct LoginController<Context: RemoteAddressRequestContext> {
     let sessions: SessionStore
     let browser: BrowserSession
+    let audit: AuditTrail
     static var defaultNext: String { "/account/connections" }
 
     func addRoutes(to router: Router<Context>) {
@@ -16,8 +17,12 @@ struct LoginController<Context: RemoteAddressRequestContext> {
             let next = BrowserSession.safeNext(request.uri.queryParameters["next"].map(String.init)) ?? Self.defaultNext
             return form(next: next, error: nil)
         }
-        router.post("login") { request, context in try await signIn(request, address: context.remoteAddress) }
-        router.get("login/link") { request, _ in try await signInWithLink(request) }
+        router.post("login") { request, context in
+            try await signIn(request, address: context.remoteAddress?.ipAddress ?? "unknown", requestID: context.id)
+        }
+        router.get("login/link") { request, context in
+            try await signInWithLink(request, address: context.remoteAddress?.ipAddress ?? "unknown", requestID: context.id)
+        }
         router.post("logout") { request, _ in try await logout(request) }
     }
 
@@ -37,7 +42,7 @@ struct LoginController<Context: RemoteAddressRequestContext> {
                         setCookies: [Cookies.set(Cookies.preSessionCSRF, csrf)]).response()
     }
 
-    private func signIn(_ request: Request, address: SocketAddress?) async throws -> Response {
+    private func signIn(_ request: Request, address: String, requestID: String) async throws -> Response {
         let form: FormBody
         do { form = try await FormBody.parse(request) } catch { return HTMLPage.error("Sign in", "The form could not be read.") }
         let next = BrowserSession.safeNext(form["next"]) ?? Self.defaultNext
@@ -45,24 +50,29 @@ struct LoginController<Context: RemoteAddressRequestContext> {
               ConstantTime.equals(Array(posted.utf8), Array(cookie.utf8)) else {
             return self.form(next: next, error: "The form expired. Please try again.", status: .forbidden)
         }
-        switch try await sessions.signIn(username: form["username"] ?? "", password: form["password"] ?? "",
-                                         address: address?.ipAddress ?? "unknown") {
+        let username = form["username"] ?? ""
+        switch try await sessions.signIn(username: username, password: form["password"] ?? "", address: address) {
         case .signedIn(let userID):
+            await audit.record("sign_in", "ok", user: userID, address: address, requestID: requestID, detail: ["method": "password"])
             return try await startSession(userID: userID, next: next)
         case .wrongCredentials:
+            await audit.record("sign_in", "failed", address: address, requestID: requestID, detail: ["username": username])
             return self.form(next: next, error: "Wrong username or password.", status: .unauthorized)
         case .backOff(let seconds):
+            await audit.record("sign_in", "throttled", address: address, requestID: requestID, detail: ["username": username])
             var response = self.form(next: next, error: "Too many attempts. Try again in \(seconds) seconds.", status: .tooManyRequests)
             response.headers[.retryAfter] = String(seconds)
             return response
         }
     }
 
-    private func signInWithLink(_ request: Request) async throws -> Response {
+    private func signInWithLink(_ request: Request, address: String, requestID: String) async throws -> Response {
         guard let token = request.uri.queryParameters["token"].map(String.init),
               let userID = try await sessions.consumeSignInLink(token) else {
+            await audit.record("sign_in", "failed", address: address, requestID: requestID, detail: ["method": "link"])
             return HTMLPage.error("Sign in", "This sign-in link is invalid, expired or already used.")
         }
+        await audit.record("sign_in", "ok", user: userID, address: address, requestID: requestID, detail: ["method": "link"])
         let next = BrowserSession.safeNext(request.uri.queryParameters["next"].map(String.init)) ?? Self.defaultNext
         return try await startSession(userID: userID, next: next)
     }

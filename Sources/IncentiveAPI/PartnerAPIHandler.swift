@@ -14,6 +14,7 @@ struct PartnerAPIHandler: Sendable {
     let feed: PartnerFeed
     let limiter: PartnerRateLimiter
     let origin: PublicOrigin
+    let audit: AuditTrail
 
     // MARK: The partner feed
 
@@ -31,6 +32,7 @@ struct PartnerAPIHandler: Sendable {
         let after = try position(cursor: input.query.cursor, since: input.query.since)
         let fetched = try await feed.page(partner: partner, userID: identity.userID, after: after, limit: limit + 1)
         let page = Array(fetched.prefix(limit))
+        RequestIdentity.rowsReturned?.set(page.count)
         let data = page.map { record in
             // Ids are pairwise too: the app's event ids or our achievement ids would let partners join their views.
             Components.Schemas.PartnerAchievement(
@@ -113,6 +115,7 @@ struct PartnerAPIHandler: Sendable {
     func revokeGrant(_ input: Operations.RevokeGrant.Input) async throws -> Operations.RevokeGrant.Output {
         try RequestIdentity.require(anyOf: .admin)
         try await tokens.revokeGrant(id: input.path.grantId)
+        await audit.record("consent.revoked", "ok", grant: input.path.grantId, detail: ["by": "admin", "api_key": RequestIdentity.apiKey?.id ?? ""])
         return .noContent(.init())
     }
 
@@ -128,6 +131,7 @@ struct PartnerAPIHandler: Sendable {
     func revokeMyGrant(_ input: Operations.RevokeMyGrant.Input) async throws -> Operations.RevokeMyGrant.Output {
         let user = try RequestIdentity.requireUser()
         try await tokens.revokeGrant(id: input.path.grantId, userID: user.userID)
+        await audit.record("consent.revoked", "ok", user: user.userID, grant: input.path.grantId, detail: ["by": "user"])
         return .noContent(.init())
     }
 

@@ -1,4 +1,5 @@
 import IncentiveStore
+import Synchronization
 import PartnerAuth
 
 /// Who is calling, set by `CredentialMiddleware` for the generated handlers, which see no request context.
@@ -6,6 +7,8 @@ enum RequestIdentity {
     @TaskLocal static var apiKey: APIKey?
     @TaskLocal static var partner: BearerIdentity?
     @TaskLocal static var user: Session?
+    /// Set by handlers that return rows, read by the audit of partner calls.
+    @TaskLocal static var rowsReturned: RowCounter?
 
     /// Throws 401 without a key and 403 when the key has none of `scopes`.
     static func require(anyOf scopes: APIScope...) throws {
@@ -24,4 +27,11 @@ enum RequestIdentity {
         guard let user else { throw APIProblem(status: .unauthorized, title: "Unauthorized", detail: "Sign in first.") }
         return user
     }
+}
+
+/// How many rows a handler returned, handed back to the middleware that audits the call.
+final class RowCounter: Sendable {
+    private let value = Mutex<Int?>(nil)
+    func set(_ count: Int) { value.withLock { $0 = count } }
+    var count: Int? { value.withLock { $0 } }
 }

@@ -95,6 +95,13 @@ public struct AuditChain: Sendable {
         return record.mac
     }
 
+    /// Rows in chain order, for `incentives audit export`.
+    public func rows(after seq: Int64 = 0, limit: Int = 1000) async throws -> [AuditRecord] {
+        try await database.writer.read { db in
+            try AuditRecord.filter(Column("seq") > seq).order(Column("seq")).limit(limit).fetchAll(db)
+        }
+    }
+
     /// The MAC of the newest row: what `audit verify --expect-head` compares against.
     public func head() async throws -> String {
         try await database.writer.read { db in

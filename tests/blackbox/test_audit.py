@@ -1,0 +1,58 @@
+"""Every step of a partner flow leaves its audit row, and `incentives audit verify` catches tampering."""
+import json
+import sqlite3
+import subprocess
+
+from authlib.common.security import generate_token
+
+from conftest import BINARY, Api, create_api_key, start_server
+from oauth_helpers import Browser, create_user_with_password, forms
+from test_partner_access import Partner
+
+
+def audit(folder, *args) -> subprocess.CompletedProcess:
+    return subprocess.run([str(BINARY), "audit", *args, "--data-dir", str(folder / "data")],
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_full_flow_is_audited_and_tampering_is_named(fresh_folder):
+    server = start_server(fresh_folder)
+    try:
+        admin = Api(server, create_api_key(fresh_folder, "admin", "events:write"))
+        partner = Partner(server, admin, "Audited", [])
+        user = "audited-user"
+        password = create_user_with_password(admin, user, None)
+        token = partner.user_token(user, password)                      # sign-in, consent, token
+        assert partner.feed(token["access_token"]).status_code == 200  # pull
+        browser = Browser(server)
+        browser.sign_in(user, password)
+        form = [f for f in forms(browser.get("/account/connections").text) if f["action"].endswith("/revoke")][0]
+        browser.post(form["action"], form["fields"])                    # revoke
+        assert partner.feed(token["access_token"]).status_code == 401  # refused pull
+    finally:
+        server.stop()
+
+    rows = [json.loads(line) for line in audit(fresh_folder, "export").stdout.splitlines()]
+    types = [(r["type"], r["outcome"]) for r in rows]
+    for expected in [("admin.change", "ok"), ("sign_in", "ok"), ("consent.granted", "ok"), ("token.issued", "ok"),
+                     ("partner.call", "ok"), ("consent.revoked", "ok"), ("credential.refused", "denied")]:
+        assert expected in types, (expected, types)
+    call = next(r for r in rows if r["type"] == "partner.call")
+    assert call["clientId"] == partner.client_id and call["jti"] and call["grantId"] and call["subject"]
+    assert call["status"] == 200 and call["rows"] == 0 and call["requestId"] and call["address"] == "127.0.0.1"
+
+    verified = audit(fresh_folder, "verify")
+    assert verified.returncode == 0 and "intact" in verified.stdout
+    head = verified.stdout.strip().split()[-1]
+
+    database = sqlite3.connect(fresh_folder / "data" / "incentives.sqlite")
+    database.execute("UPDATE auditEvent SET outcome = 'denied' WHERE seq = 3")
+    database.commit()
+    edited = audit(fresh_folder, "verify")
+    assert edited.returncode == 1 and "row 3" in edited.stdout
+    database.execute("UPDATE auditEvent SET outcome = ? WHERE seq = 3", (rows[2]["outcome"],))
+    database.execute("DELETE FROM auditEvent WHERE seq = (SELECT MAX(seq) FROM auditEvent)")
+    database.commit()
+    assert audit(fresh_folder, "verify").returncode == 0          # a cut end looks fine on its own...
+    truncated = audit(fresh_folder, "verify", "--expect-head", head)
+    assert truncated.returncode == 1 and "TRUNCATED" in truncated.stdout  # ...but not against the head
