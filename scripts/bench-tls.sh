@@ -1,0 +1,491 @@
+#!/usr/bin/env bash
+# Compares our HTTPS server (Hummingbird 2 + our OpenSSL TLS handler) with nginx on this machine:
+#   - new TLS connections per second, one request each (wrk with `Connection: close`). wrk keeps
+#     the TLS session of a closed connection and offers it on the next one, so after the first
+#     connections these are TLS 1.3 *resumed* handshakes (PSK with X25519), for both servers;
+#   - full TLS 1.3 handshakes per second (`openssl s_time -new`, CONNECTIONS processes in
+#     parallel; handshake only, no HTTP request, no resumption);
+#   - new plain TCP connections per second, one request each, to separate TLS from HTTP costs;
+#   - keep-alive requests per second over HTTPS and over plain HTTP, for both servers;
+#   - the TLS cost ratio (HTTPS req/s / plain req/s) of each server.
+# Both servers answer GET /healthz with the same 15-byte body {"status":"ok"}, with the same
+# certificate (our dev ECDSA P-256 certificate) and the same TLS protocols, ciphers and groups.
+#
+# Usage: scripts/bench-tls.sh
+# Environment: DURATION (measured run per figure, default 10s), WARMUP (default 2s),
+#              THREADS (wrk -t, default 2), CONNECTIONS (wrk -c, default 16),
+#              SCRATCH (swift build scratch path, default .build-release),
+#              TRIES (measure a run again while other processes disturbed it, default 3 tries),
+#              IDLE_WAIT (seconds to wait for idle CPUs before each try, default 120).
+# Exits 0 when everything ran (even if a target is missed); non-zero if a server fails to
+# start, returns a wrong body, or dies during the run.
+set -euo pipefail
+
+DURATION=${DURATION:-10s}
+WARMUP=${WARMUP:-2s}
+THREADS=${THREADS:-2}
+CONNECTIONS=${CONNECTIONS:-16}
+SCRATCH=${SCRATCH:-.build-release}
+TRIES=${TRIES:-3}
+IDLE_WAIT=${IDLE_WAIT:-120}
+BODY='{"status":"ok"}'
+
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+export PATH="$PATH:/usr/sbin:/sbin"
+
+say() { printf '\n== %s\n' "$*"; }
+die() { printf 'bench-tls: %s\n' "$*" >&2; exit 1; }
+
+# --- 1. Tools ------------------------------------------------------------------------------
+missing=()
+command -v nginx >/dev/null 2>&1 || missing+=(nginx)
+command -v wrk >/dev/null 2>&1 || missing+=(wrk)
+command -v curl >/dev/null 2>&1 || missing+=(curl)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+if ((${#missing[@]})); then
+    say "installing ${missing[*]} with apt-get"
+    SUDO=""
+    [[ $(id -u) -eq 0 ]] || SUDO=sudo
+    $SUDO apt-get update
+    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
+fi
+
+# --- 2. Build (own scratch path, so the developers' .build is not locked) -------------------
+say "building incentives (release, scratch path $SCRATCH)"
+swift build -c release --product incentives --scratch-path "$SCRATCH"
+case $SCRATCH in /*) BIN="$SCRATCH/release/incentives" ;; *) BIN="$ROOT/$SCRATCH/release/incentives" ;; esac
+[[ -x $BIN ]] || die "no binary at $BIN"
+
+# --- 3. Temp dir, cleanup --------------------------------------------------------------------
+TMP=$(mktemp -d -t bench-tls.XXXXXX)
+PIDS=()
+cleanup() {
+    local pid i
+    for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+    for pid in "${PIDS[@]}"; do
+        for ((i = 0; i < 50; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+        kill -KILL "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+    done
+    rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# A port nobody listens on and that we have not picked yet.
+PICKED=" "
+free_port() {
+    local port
+    while :; do
+        port=$((20000 + RANDOM % 40000))
+        [[ $PICKED == *" $port "* ]] && continue
+        (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && continue
+        PICKED+="$port "
+        echo "$port"
+        return
+    done
+}
+OURS_TLS_PORT=$(free_port)
+OURS_PLAIN_PORT=$(free_port)
+NGINX_TLS_PORT=$(free_port)
+NGINX_PLAIN_PORT=$(free_port)
+
+# Starts our server in the background; $1 name, $2 port, rest extra flags. Waits for the
+# "incentives: serving " line.
+start_ours() {
+    local name=$1 port=$2 i
+    shift 2
+    "$BIN" serve --host 127.0.0.1 --port "$port" --data-dir "$TMP/data-$name" --certs-dir "$TMP/certs" "$@" \
+        >"$TMP/$name.out" 2>"$TMP/$name.err" &
+    local pid=$!
+    PIDS+=("$pid")
+    for ((i = 0; i < 600; i++)); do
+        if grep -q '^incentives: serving ' "$TMP/$name.out" 2>/dev/null; then
+            printf '%s (pid %s): %s\n' "$name" "$pid" "$(grep '^incentives: serving ' "$TMP/$name.out")"
+            eval "PID_${name//-/_}=$pid"
+            return 0
+        fi
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    cat "$TMP/$name.out" "$TMP/$name.err" >&2 || true
+    die "our server ($name) did not start"
+}
+
+say "starting our server (HTTPS on $OURS_TLS_PORT, plain HTTP on $OURS_PLAIN_PORT)"
+start_ours ours-https "$OURS_TLS_PORT"
+start_ours ours-plain "$OURS_PLAIN_PORT" --benchmark-plain-http
+for f in server.pem server.key; do [[ -s $TMP/certs/$f ]] || die "our server did not create $TMP/certs/$f"; done
+
+# --- 4. nginx, same certificate and TLS settings ---------------------------------------------
+say "starting nginx $(nginx -v 2>&1 | sed 's/.*\///') (HTTPS on $NGINX_TLS_PORT, plain HTTP on $NGINX_PLAIN_PORT)"
+mkdir -p "$TMP/nginx"
+cat >"$TMP/nginx/nginx.conf" <<EOF
+daemon off;
+worker_processes 2;
+pid $TMP/nginx/nginx.pid;
+error_log $TMP/nginx/error.log warn;
+events { worker_connections 4096; }
+http {
+    access_log off;
+    server_tokens off;
+    keepalive_requests 1000000;
+    keepalive_timeout 75s;
+    client_body_temp_path $TMP/nginx/client_body;
+    proxy_temp_path $TMP/nginx/proxy;
+    fastcgi_temp_path $TMP/nginx/fastcgi;
+    uwsgi_temp_path $TMP/nginx/uwsgi;
+    scgi_temp_path $TMP/nginx/scgi;
+
+    ssl_protocols TLSv1.2 TLSv1.3;
+    ssl_ciphers ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384;
+    ssl_conf_command Ciphersuites TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384;
+    ssl_ecdh_curve X25519:prime256v1;
+
+    server {
+        listen 127.0.0.1:$NGINX_TLS_PORT ssl;
+        ssl_certificate $TMP/certs/server.pem;
+        ssl_certificate_key $TMP/certs/server.key;
+        location = /healthz { default_type application/json; return 200 '$BODY'; }
+    }
+    server {
+        listen 127.0.0.1:$NGINX_PLAIN_PORT;
+        location = /healthz { default_type application/json; return 200 '$BODY'; }
+    }
+}
+EOF
+nginx -t -q -p "$TMP/nginx" -e "$TMP/nginx/error.log" -c "$TMP/nginx/nginx.conf" ||
+    die "nginx rejected its configuration: $(cat "$TMP/nginx/error.log" 2>/dev/null)"
+nginx -p "$TMP/nginx" -e "$TMP/nginx/error.log" -c "$TMP/nginx/nginx.conf" >"$TMP/nginx/stdout" 2>&1 &
+PID_nginx=$!
+PIDS+=("$PID_nginx")
+
+# --- Check all four endpoints answer the same body --------------------------------------------
+URL_ours_https="https://127.0.0.1:$OURS_TLS_PORT/healthz"
+URL_ours_plain="http://127.0.0.1:$OURS_PLAIN_PORT/healthz"
+URL_nginx_https="https://127.0.0.1:$NGINX_TLS_PORT/healthz"
+URL_nginx_plain="http://127.0.0.1:$NGINX_PLAIN_PORT/healthz"
+say "checking GET /healthz on all four endpoints"
+declare -A CLOSE_HEADER
+for name in ours_https ours_plain nginx_https nginx_plain; do
+    url_var=URL_$name
+    url=${!url_var}
+    body=""
+    for ((i = 0; i < 100; i++)); do
+        body=$(curl -s --cacert "$TMP/certs/dev-ca.pem" --max-time 5 "$url" 2>/dev/null) && [[ -n $body ]] && break
+        [[ $name == nginx_* ]] && ! kill -0 "$PID_nginx" 2>/dev/null && die "nginx exited: $(cat "$TMP/nginx/error.log" "$TMP/nginx/stdout" 2>/dev/null)"
+        sleep 0.1
+    done
+    [[ $body == "$BODY" ]] || die "$url answered '$body', expected '$BODY'"
+    headers=$(curl -s --cacert "$TMP/certs/dev-ca.pem" -o /dev/null -D - "$url" | wc -c)
+    tls=""
+    [[ $url == https:* ]] && tls=$(curl -s -v --cacert "$TMP/certs/dev-ca.pem" -o /dev/null "$url" 2>&1 |
+        sed -n 's/^\* SSL connection using \(.*\)$/\1/p' | head -1)
+    # Does the server say it will close when the request asks for it (RFC 9112 section 9.6 SHOULD)?
+    CLOSE_HEADER[$name]=$(curl -s --cacert "$TMP/certs/dev-ca.pem" --max-time 5 -o /dev/null -D - -H 'Connection: close' "$url" |
+        grep -qi '^connection: *close' && echo yes || echo no)
+    printf '  %-12s %-38s body %s (%d bytes), response head %d bytes, "Connection: close" echoed: %s%s\n' \
+        "$name" "$url" "$body" "${#body}" "$headers" "${CLOSE_HEADER[$name]}" "${tls:+, $tls}"
+done
+
+# --- 5. Measurements ---------------------------------------------------------------------------
+seconds_of() { # 10s, 1m, 1h, 10 -> seconds
+    local d=$1
+    case $d in
+        *h) echo $((${d%h} * 3600)) ;; *m) echo $((${d%m} * 60)) ;; *s) echo "${d%s}" ;; *) echo "$d" ;;
+    esac
+}
+WRK_LIMIT=$(($(seconds_of "$DURATION") + 30))
+WARMUP_LIMIT=$(($(seconds_of "$WARMUP") + 30))
+ALIVE_FAILURES=""
+
+declare -A DEAD
+# server name -> the file its complaints go to
+log_of() { case $1 in nginx) echo "$TMP/nginx/error.log" ;; *) echo "$TMP/$1.err" ;; esac; }
+
+running() { # name pid: the process is still there; if not, says how it ended, once
+    local name=$1 pid=$2 status=0 how
+    [[ -z ${DEAD[$name]:-} ]] || return 1
+    if ! kill -0 "$pid" 2>/dev/null; then
+        wait "$pid" 2>/dev/null || status=$?
+        if ((status > 128)); then how="killed by signal SIG$(kill -l $((status - 128)) 2>/dev/null || echo $((status - 128)))"
+        else how="exited with status $status"; fi
+        printf '  !! %s (pid %s) is no longer running: %s at about %s; last lines of %s:\n' \
+            "$name" "$pid" "$how" "$(date -u +%H:%M:%S)" "$(log_of "$name")"
+        tail -n 15 "$(log_of "$name")" 2>/dev/null | sed 's/^/     /'
+        DEAD[$name]=$how
+        ALIVE_FAILURES+=" $name($how)"
+        return 1
+    fi
+}
+
+alive() { # name pid url: the server still runs and answers after a run
+    local name=$1 pid=$2 url=$3
+    running "$name" "$pid" || return 1
+    if [[ $(curl -s --cacert "$TMP/certs/dev-ca.pem" --max-time 5 "$url" 2>/dev/null) != "$BODY" ]]; then
+        printf '  !! %s does not answer %s within 5 s after the run\n' "$name" "$url"
+        ALIVE_FAILURES+=" $name(unresponsive)"
+        return 1
+    fi
+}
+
+# CPU accounting of one measured run, so that a run disturbed by other work is visible:
+# total busy time of the machine, of the server (and its worker children), of the client.
+HZ=$(getconf CLK_TCK)
+cpu_ticks() { awk '/^cpu / { busy = $2 + $3 + $4 + $7 + $8 + $9; print busy, busy + $5 + $6 }' /proc/stat; }
+proc_ticks() { # utime+stime of a process and its children
+    local pid=$1 sum=0 p f
+    for p in "$pid" $(pgrep -P "$pid" 2>/dev/null || true); do
+        f=$(cut -d')' -f2- "/proc/$p/stat" 2>/dev/null) || continue
+        sum=$((sum + $(awk '{ print $12 + $13 }' <<<"$f")))
+    done
+    echo "$sum"
+}
+meter_start() { read -r M_BUSY M_ALL < <(cpu_ticks); M_SERVER=$(proc_ticks "$1"); }
+meter_stop() { # KEY PID TIMEFILE: prints and records how the CPUs were used
+    local key=$1 pid=$2 timefile=$3 busy all server client other
+    read -r busy all < <(cpu_ticks)
+    server=$(($(proc_ticks "$pid") - M_SERVER))
+    ((server >= 0)) || server=0 # the server died during the run
+    client=$(awk -v hz="$HZ" '{ printf "%.0f", ($1 + $2) * hz }' "$timefile")
+    busy=$((busy - M_BUSY)) all=$((all - M_ALL))
+    other=$((busy - server - client))
+    ((other > 0)) || other=0
+    ((all > 0)) || all=1
+    printf -v "OTHER_$key" '%s' "$((100 * other / all))"
+    # cores the server kept busy on average during the run
+    printf -v "CORES_$key" '%s' "$(awk -v s="$server" -v a="$all" -v n="$(nproc)" 'BEGIN { printf "%.3f", s * n / a }')"
+    printf '  CPU (%% of all %s cores): server %s%%, client %s%%, other processes %s%%, idle %s%%\n' "$(nproc)" \
+        "$((100 * server / all))" "$((100 * client / all))" "$((100 * other / all))" "$((100 * (all - busy) / all))"
+    LAST_DISTURBED=0
+    if ((100 * other / all >= 5)); then
+        printf '  !! other processes used %s%% of the CPUs during this run; its figure is too low\n' "$((100 * other / all))"
+        LAST_DISTURBED=1
+    fi
+}
+DISTURBED=""
+
+# Waits (up to IDLE_WAIT seconds) until other processes leave the CPUs alone.
+wait_idle() {
+    local waited=0 busy
+    while busy=$(cpu_busy) && ((busy >= 10 && waited < IDLE_WAIT)); do
+        ((waited > 0)) || printf '  .. CPUs %s%% busy with other work; waiting up to %s s for them to be idle\n' "$busy" "$IDLE_WAIT"
+        sleep 4
+        waited=$((waited + 5))
+    done
+}
+
+# measure FUNCTION KEY ...: runs FUNCTION KEY ... again (up to TRIES times in all) while other
+# processes disturbed it; a run still disturbed after the last try is listed at the end.
+measure() {
+    local fn=$1 key=$2 server=$3 pid=$4 try
+    shift
+    for ((try = 1; try <= TRIES; try++)); do
+        running "$server" "$pid" || {
+            printf '\n-- %s: skipped, %s is not running (%s)\n' "$key" "$server" "${DEAD[$server]}"
+            printf -v "RPS_$key" '%s' n/a
+            printf -v "CORES_$key" '%s' n/a
+            printf -v "P50_$key" '%s' -
+            printf -v "P99_$key" '%s' -
+            printf -v "ERR_$key" '%s' "not measured: $server ${DEAD[$server]}"
+            return 0
+        }
+        wait_idle
+        "$fn" "$@"
+        ((LAST_DISTURBED)) || return 0
+        [[ -z ${DEAD[$server]:-} ]] || return 0
+        ((try < TRIES)) && printf '  .. measuring %s again (try %s of %s)\n' "$key" "$((try + 1))" "$TRIES"
+    done
+    DISTURBED+=" $key"
+}
+TIMEFORMAT='%3U %3S'
+
+# run KEY SERVERNAME PID URL [wrk args...]: warm-up, measured run; sets RPS_KEY, P50_KEY, P99_KEY, ERR_KEY.
+run() {
+    local key=$1 server=$2 pid=$3 url=$4 out rps p50 p99 errs rc
+    shift 4
+    out="$TMP/wrk-$key.txt"
+    printf '\n-- %s: wrk -t%s -c%s -d%s --latency %s %s\n' "$key" "$THREADS" "$CONNECTIONS" "$DURATION" "$*" "$url"
+    timeout "$WARMUP_LIMIT" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" "$@" "$url" >"$TMP/wrk-$key-warmup.txt" 2>&1 ||
+        printf '  !! warm-up: wrk exited with status %s\n' "$?"
+    rc=0
+    meter_start "$pid"
+    { time timeout "$WRK_LIMIT" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$@" "$url" >"$out" 2>&1; } \
+        2>"$TMP/time-$key" || rc=$?
+    meter_stop "$key" "$pid" "$TMP/time-$key"
+    ((rc == 0)) || printf '  !! wrk exited with status %s%s\n' "$rc" "$( ((rc == 124)) && echo ' (killed after hanging)')"
+    rps=$(awk '/^Requests\/sec:/ {print $2}' "$out")
+    p50=$(awk '$1 == "50%" {print $2}' "$out")
+    p99=$(awk '$1 == "99%" {print $2}' "$out")
+    errs=$( { grep -E 'Non-2xx|Socket errors' "$out" || true; } | sed 's/^ *//' | paste -sd';' -)
+    printf '  requests/s %s   p50 %s   p99 %s   %s\n' "${rps:-?}" "${p50:-?}" "${p99:-?}" \
+        "$(awk '/requests in/ {print $1, "requests in", $4, $5, "read"}' "$out")"
+    [[ -z $errs ]] || printf '  !! %s\n' "$errs"
+    [[ -n $rps ]] || { printf '  !! no Requests/sec line; wrk said:\n'; sed 's/^/     /' "$out"; }
+    printf -v "RPS_$key" '%s' "${rps:-n/a}"
+    printf -v "P50_$key" '%s' "${p50:--}"
+    printf -v "P99_$key" '%s' "${p99:--}"
+    printf -v "ERR_$key" '%s' "$errs"
+    alive "$server" "$pid" "$url" || true
+}
+
+# s_time_batch KEY PORT SECONDS: CONNECTIONS parallel `openssl s_time -new`; sets ST_START/ST_END.
+s_time_batch() {
+    local key=$1 port=$2 secs=$3 i p pids=()
+    ((secs > 0)) || secs=1
+    ST_START=$(date +%s.%N)
+    for ((i = 0; i < CONNECTIONS; i++)); do
+        timeout $((secs + 30)) openssl s_time -connect "127.0.0.1:$port" -new -time "$secs" \
+            >"$TMP/stime-$key.$i.txt" 2>&1 &
+        pids+=($!)
+    done
+    for p in "${pids[@]}"; do wait "$p" || ST_FAILED=$((ST_FAILED + 1)); done
+    ST_END=$(date +%s.%N)
+}
+
+# stime KEY SERVERNAME PID PORT: CONNECTIONS parallel `openssl s_time -new` (full handshakes, no
+# request) for DURATION after a WARMUP run; sets RPS_KEY (handshakes/s over wall-clock time).
+stime() {
+    local key=$1 server=$2 pid=$3 port=$4 total
+    ST_FAILED=0
+    printf '\n-- %s: %s x openssl s_time -connect 127.0.0.1:%s -new -time %s\n' "$key" "$CONNECTIONS" "$port" "$(seconds_of "$DURATION")"
+    s_time_batch "$key" "$port" "$(seconds_of "$WARMUP")"
+    meter_start "$pid"
+    { time s_time_batch "$key" "$port" "$(seconds_of "$DURATION")"; } 2>"$TMP/time-$key"
+    meter_stop "$key" "$pid" "$TMP/time-$key"
+    total=$(cat "$TMP"/stime-"$key".*.txt | awk '/connections in [0-9.]+ real seconds/ {n += $1} END {print n + 0}')
+    printf -v "RPS_$key" '%s' "$(awk -v n="$total" -v a="$ST_START" -v b="$ST_END" 'BEGIN { if (n == 0) print "n/a"; else printf "%.2f", n / (b - a) }')"
+    local rps_var=RPS_$key
+    printf '  handshakes/s %s   (%s handshakes in %.2f s wall clock)\n' "${!rps_var}" "$total" \
+        "$(awk -v a="$ST_START" -v b="$ST_END" 'BEGIN { print b - a }')"
+    printf -v "P50_$key" '%s' "-"
+    printf -v "P99_$key" '%s' "-"
+    printf -v "ERR_$key" '%s' ""
+    if ((ST_FAILED)); then
+        printf -v "ERR_$key" '%s of %s s_time processes failed' "$ST_FAILED" "$((2 * CONNECTIONS))"
+        printf '  !! %s of %s s_time processes failed, e.g.:\n' "$ST_FAILED" "$((2 * CONNECTIONS))"
+        grep -hiE 'error|errno|fail' "$TMP"/stime-"$key".*.txt | sort | uniq -c | head -5 | sed 's/^/     /'
+    fi
+    alive "$server" "$pid" "https://127.0.0.1:$port/healthz" || true
+}
+
+# Other work on the machine skews every figure: say how busy the CPUs are before measuring.
+cpu_busy() { # percent of CPU time not idle over one second
+    local a b
+    read -r -a a < <(head -1 /proc/stat)
+    sleep 1
+    read -r -a b < <(head -1 /proc/stat)
+    awk -v u="$((b[1] + b[2] + b[3] + b[6] + b[7] + b[8] - a[1] - a[2] - a[3] - a[6] - a[7] - a[8]))" \
+        -v i="$((b[4] + b[5] - a[4] - a[5]))" 'BEGIN { printf "%.0f", 100 * u / (u + i) }'
+}
+BUSY_BEFORE=$(cpu_busy)
+say "measuring: ${DURATION} per run after ${WARMUP} warm-up, wrk -t$THREADS -c$CONNECTIONS; wrk and servers share $(nproc) cores"
+printf 'CPU busy before measuring: %s%% (load average %s)\n' "$BUSY_BEFORE" "$(cut -d' ' -f1-3 /proc/loadavg)"
+((BUSY_BEFORE < 10)) || printf '!! other processes are using the CPUs; figures will be low and noisy\n'
+measure run ours_new ours-https "$PID_ours_https" "$URL_ours_https" -H 'Connection: close'
+measure run nginx_new nginx "$PID_nginx" "$URL_nginx_https" -H 'Connection: close'
+measure stime ours_full ours-https "$PID_ours_https" "$OURS_TLS_PORT"
+measure stime nginx_full nginx "$PID_nginx" "$NGINX_TLS_PORT"
+measure run ours_plain_new ours-plain "$PID_ours_plain" "$URL_ours_plain" -H 'Connection: close'
+measure run nginx_plain_new nginx "$PID_nginx" "$URL_nginx_plain" -H 'Connection: close'
+measure run ours_https ours-https "$PID_ours_https" "$URL_ours_https"
+measure run nginx_https nginx "$PID_nginx" "$URL_nginx_https"
+measure run ours_plain ours-plain "$PID_ours_plain" "$URL_ours_plain"
+measure run nginx_plain nginx "$PID_nginx" "$URL_nginx_plain"
+
+# --- 6. Report ---------------------------------------------------------------------------------
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "n/a" || b == "n/a" || b + 0 == 0) print "n/a"; else printf "%.2f", a / b }'; }
+ge() {
+    if [[ $1 == n/a || $2 == n/a ]]; then echo n/a
+    else awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 >= b + 0) }' && echo yes || echo NO; fi
+}
+int() { awk -v a="$1" 'BEGIN { if (a == "n/a") print a; else printf "%.0f", a }'; }
+
+new_ratio=$(ratio "$RPS_ours_new" "$RPS_nginx_new")
+full_ratio=$(ratio "$RPS_ours_full" "$RPS_nginx_full")
+plain_new_ratio=$(ratio "$RPS_ours_plain_new" "$RPS_nginx_plain_new")
+https_ratio=$(ratio "$RPS_ours_https" "$RPS_nginx_https")
+plain_ratio=$(ratio "$RPS_ours_plain" "$RPS_nginx_plain")
+cost_ours=$(ratio "$RPS_ours_https" "$RPS_ours_plain")
+cost_nginx=$(ratio "$RPS_nginx_https" "$RPS_nginx_plain")
+cost_ratio=$(ratio "$cost_ours" "$cost_nginx")
+
+say "results ($(date -u '+%Y-%m-%d %H:%M UTC'), DURATION=$DURATION, wrk -t$THREADS -c$CONNECTIONS, $(nproc) cores shared by client and server)"
+fmt='%-58s %9s %9s %10s  %-18s %s\n'
+printf "$fmt" figure ours nginx ours/nginx target met
+printf "$fmt" "new TLS connections/s, 1 request each (wrk, resumed)" \
+    "$(int "$RPS_ours_new")" "$(int "$RPS_nginx_new")" "$new_ratio" "ours/nginx >= 0.80" "$(ge "$new_ratio" 0.8)"
+printf "$fmt" "full TLS 1.3 handshakes/s, no request (openssl s_time)" \
+    "$(int "$RPS_ours_full")" "$(int "$RPS_nginx_full")" "$full_ratio" "ours/nginx >= 0.80" "$(ge "$full_ratio" 0.8)"
+printf "$fmt" "new plain TCP connections/s, 1 request each (wrk)" \
+    "$(int "$RPS_ours_plain_new")" "$(int "$RPS_nginx_plain_new")" "$plain_new_ratio" "-" "-"
+printf "$fmt" "keep-alive HTTPS req/s" "$(int "$RPS_ours_https")" "$(int "$RPS_nginx_https")" "$https_ratio" "-" "-"
+printf "$fmt" "keep-alive plain HTTP req/s" "$(int "$RPS_ours_plain")" "$(int "$RPS_nginx_plain")" "$plain_ratio" "-" "-"
+printf "$fmt" "TLS cost ratio (keep-alive HTTPS / plain req/s)" "$cost_ours" "$cost_nginx" "$cost_ratio" "ours >= nginx" "$(ge "$cost_ours" "$cost_nginx")"
+
+# The client takes a different share of the 2 cores in each run, so also divide each rate by the
+# CPU time the server itself used: requests (or handshakes) per second of server CPU.
+per_cpu() { awk -v r="$1" -v c="$2" 'BEGIN { if (r == "n/a" || c + 0 <= 0) print "n/a"; else printf "%.0f", r / c }'; }
+printf '\nper CPU-second of the server (rate / cores the server kept busy; client CPU excluded)\n'
+efmt='%-58s %9s %9s %10s   %s\n'
+printf "$efmt" figure ours nginx ours/nginx "server cores busy (ours / nginx)"
+for row in "new_:new TLS connections, 1 request each (wrk, resumed)" "full_:full TLS 1.3 handshakes, no request (openssl s_time)" \
+    "plain_new_:new plain TCP connections, 1 request each (wrk)" "https_:keep-alive HTTPS requests" "plain_:keep-alive plain HTTP requests"; do
+    suffix=${row%%:*} suffix=${suffix%_}
+    ours_rps=RPS_ours_$suffix nginx_rps=RPS_nginx_$suffix ours_cores=CORES_ours_$suffix nginx_cores=CORES_nginx_$suffix
+    eo=$(per_cpu "${!ours_rps}" "${!ours_cores}") en=$(per_cpu "${!nginx_rps}" "${!nginx_cores}")
+    printf -v "EFF_ours_$suffix" '%s' "$eo"
+    printf -v "EFF_nginx_$suffix" '%s' "$en"
+    printf "$efmt" "${row#*:}" "$eo" "$en" "$(ratio "$eo" "$en")" "${!ours_cores} / ${!nginx_cores}"
+done
+eff_cost_ours=$(ratio "$EFF_ours_https" "$EFF_ours_plain")
+eff_cost_nginx=$(ratio "$EFF_nginx_https" "$EFF_nginx_plain")
+printf "$efmt" "TLS cost ratio per server CPU-second (HTTPS / plain)" "$eff_cost_ours" "$eff_cost_nginx" "$(ratio "$eff_cost_ours" "$eff_cost_nginx")" ""
+
+printf '\nlatency p50 / p99 (wrk --latency)\n'
+lfmt='%-58s %-22s %s\n'
+printf "$lfmt" run ours nginx
+printf "$lfmt" "new TLS connections, 1 request each" "$P50_ours_new / $P99_ours_new" "$P50_nginx_new / $P99_nginx_new"
+printf "$lfmt" "new plain TCP connections, 1 request each" "$P50_ours_plain_new / $P99_ours_plain_new" "$P50_nginx_plain_new / $P99_nginx_plain_new"
+printf "$lfmt" "keep-alive HTTPS" "$P50_ours_https / $P99_ours_https" "$P50_nginx_https / $P99_nginx_https"
+printf "$lfmt" "keep-alive plain HTTP" "$P50_ours_plain / $P99_ours_plain" "$P50_nginx_plain / $P99_nginx_plain"
+
+errors=0
+for key in ours_new nginx_new ours_full nginx_full ours_plain_new nginx_plain_new ours_https nginx_https ours_plain nginx_plain; do
+    err_var=ERR_$key
+    if [[ -n ${!err_var} ]]; then
+        ((errors == 0)) && printf '\nerrors reported by the clients:\n'
+        errors=1
+        printf '  %-16s %s\n' "$key" "${!err_var}"
+    fi
+done
+if ((errors)); then
+    for name in ours_https nginx_https ours_plain nginx_plain; do
+        [[ ${CLOSE_HEADER[$name]} == yes ]] && continue
+        printf '  note: %s does not answer `Connection: close` with `Connection: close`, so wrk expects a kept-alive\n' "$name"
+        printf '        connection, sees the server close it, and counts one socket read error per request.\n'
+    done
+else
+    printf '\nno client reported non-2xx responses or socket errors.\n'
+fi
+
+grep -v '^\s*$' "$TMP/ours-https.err" "$TMP/ours-plain.err" 2>/dev/null | grep -viE '\binfo\b|notice' | head -20 |
+    sed 's/^/server stderr: /' || true
+if [[ -s $TMP/nginx/error.log ]]; then
+    sed 's/^/nginx error.log: /' "$TMP/nginx/error.log" | head -10
+fi
+
+if [[ -n $DISTURBED ]]; then
+    printf '\n!! still disturbed by other processes (>= 5%% of the CPUs) after %s tries:%s; run again on an idle machine\n' "$TRIES" "$DISTURBED"
+fi
+BUSY_AFTER=$(cpu_busy)
+printf '\nCPU busy after measuring (servers idle): %s%%\n' "$BUSY_AFTER"
+((BUSY_AFTER < 10)) || printf '!! something else was using the CPUs at the end of the run\n'
+
+if [[ -n $ALIVE_FAILURES ]]; then
+    printf '\nFAILED: server(s) died or stopped answering during the run:%s\n' "$ALIVE_FAILURES"
+    exit 2
+fi
+exit 0
