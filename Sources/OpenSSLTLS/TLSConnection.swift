@@ -67,10 +67,17 @@ final class TLSConnection {
     }
 
     func read(allocator: ByteBufferAllocator) -> ReadResult {
+        // Nothing buffered in OpenSSL and no ciphertext waiting: SSL_read could only say "want
+        // read", so skip it and the allocation (the common last turn of every read loop).
+        let buffered = Int(SSL_pending(ssl))
+        let waiting = Int(BIO_ctrl_pending(networkIn))
+        guard buffered > 0 || waiting > 0 else { return .wantRead }
+        // Plaintext never exceeds what is buffered plus the ciphertext that carries it.
+        let capacity = min(Self.readChunk, max(buffered, waiting))
         ERR_clear_error()
-        var buffer = allocator.buffer(capacity: Self.readChunk)
+        var buffer = allocator.buffer(capacity: capacity)
         var status: Int32 = 1
-        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: Self.readChunk) { bytes in
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: capacity) { bytes in
             var count = 0
             status = SSL_read_ex(ssl, bytes.baseAddress, bytes.count, &count)
             return status == 1 ? count : 0
