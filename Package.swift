@@ -100,7 +100,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "evaluation-bench",
-            dependencies: ["IncentiveStore", "IncentiveEngine"],
+            dependencies: ["IncentiveStore", "IncentiveEngine", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Benchmarks/EvaluationBench"
         ),
         .testTarget(
