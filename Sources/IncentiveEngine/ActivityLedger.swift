@@ -9,6 +9,7 @@ public protocol ActivityLedger {
     /// Matching events on or after `notBefore`.
     func eventCount(matching matcher: EventMatcher, notBefore: LocalDate?) throws -> Int
 
-    /// Whether the user already holds the award of `programID` for `periodKey`.
-    func hasAward(programID: String, periodKey: String) throws -> Bool
+    /// The period keys of `programID` the user already holds (one question per program, however
+    /// many periods a long history completes).
+    func awardedPeriods(programID: String) throws -> Set<String>
 }

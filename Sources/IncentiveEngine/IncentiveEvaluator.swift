@@ -35,8 +35,10 @@ public struct IncentiveEvaluator: Sendable {
             let policy = RewardPolicy(
                 repeatable: program.repeatable,
                 notBefore: program.startsAt.map { LocalDate($0, in: event.timeZone) })
-            for period in try program.rule.completedPeriods(by: event, policy: policy, ledger: ledger)
-            where try !ledger.hasAward(programID: program.id, periodKey: period.periodKey) {
+            let completed = try program.rule.completedPeriods(by: event, policy: policy, ledger: ledger)
+            guard !completed.isEmpty else { continue }
+            let held = try ledger.awardedPeriods(programID: program.id)
+            for period in completed where !held.contains(period.periodKey) {
                 awards.append(Award(
                     programID: program.id, programName: program.name, incentive: type(of: program.rule).kind,
                     reward: program.reward, periodKey: period.periodKey, achievedOn: event.localDate, eventIDs: [event.id]))

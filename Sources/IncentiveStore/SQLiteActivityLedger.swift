@@ -34,13 +34,13 @@ struct SQLiteActivityLedger: ActivityLedger {
             sql += " AND localDay >= ?"
             arguments += [notBefore.dayNumber]
         }
-        return try Int.fetchOne(db, sql: "SELECT COALESCE(SUM(events), 0) FROM activityDay WHERE " + sql, arguments: arguments) ?? 0
+        let statement = try db.cachedStatement(sql: "SELECT COALESCE(SUM(events), 0) FROM activityDay WHERE " + sql)
+        return try Int.fetchOne(statement, arguments: arguments) ?? 0
     }
 
-    func hasAward(programID: String, periodKey: String) throws -> Bool {
-        try Bool.fetchOne(db, sql: """
-            SELECT EXISTS(SELECT 1 FROM achievement WHERE userId = ? AND programId = ? AND periodKey = ?)
-            """, arguments: [userID, programID, periodKey]) ?? false
+    func awardedPeriods(programID: String) throws -> Set<String> {
+        let statement = try db.cachedStatement(sql: "SELECT periodKey FROM achievement WHERE userId = ? AND programId = ?")
+        return Set(try String.fetchAll(statement, arguments: [userID, programID]))
     }
 
     /// How many of `days` (sorted in the walking direction) continue a run from `first` on.
@@ -56,9 +56,10 @@ struct SQLiteActivityLedger: ActivityLedger {
     private func activeDays(_ matcher: EventMatcher, from: Int, to: Int) throws -> [Int] {
         guard from <= to else { return [] }
         let (sql, arguments) = filter(matcher)
-        return try Int.fetchAll(db, sql: """
+        let statement = try db.cachedStatement(sql: """
             SELECT DISTINCT localDay FROM activityDay WHERE \(sql) AND localDay BETWEEN ? AND ? ORDER BY localDay
-            """, arguments: arguments + [from, to])
+            """)
+        return try Int.fetchAll(statement, arguments: arguments + [from, to])
     }
 
     private func filter(_ matcher: EventMatcher) -> (String, StatementArguments) {
@@ -77,9 +78,9 @@ struct SQLiteActivityLedger: ActivityLedger {
 
     /// Counts `event` into the activity table.
     static func record(_ event: EventRecord, in db: Database) throws {
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO activityDay (userId, type, hasValue, value, localDay, events) VALUES (?, ?, ?, ?, ?, 1)
             ON CONFLICT DO UPDATE SET events = events + 1
-            """, arguments: [event.userId, event.type, event.value != nil, event.value ?? "", event.localDay])
+            """).execute(arguments: [event.userId, event.type, event.value != nil, event.value ?? "", event.localDay])
     }
 }

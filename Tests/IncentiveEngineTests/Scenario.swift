@@ -23,8 +23,8 @@ final class MemoryLedger: ActivityLedger {
         events.filter { matcher.matches($0) && $0.localDate >= (notBefore ?? $0.localDate) }.count
     }
 
-    func hasAward(programID: String, periodKey: String) -> Bool {
-        awards.contains { $0.programID == programID && $0.periodKey == periodKey }
+    func awardedPeriods(programID: String) -> Set<String> {
+        Set(awards.filter { $0.programID == programID }.map(\.periodKey))
     }
 }
 
