@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import IncentiveStore
 
 /// An RFC 9457 problem: what every failed `/v1` request gets, as `application/problem+json`.
 struct APIProblem: Error, Sendable, Equatable {
@@ -63,13 +64,5 @@ struct APIProblem: Error, Sendable, Equatable {
         }
         let body = Body(type: "about:blank", title: title, status: status.code, detail: detail, errors: errors.isEmpty ? nil : errors)
         return (try? JSONEncoder.sortedKeys.encode(body)) ?? Data()
-    }
-}
-
-extension JSONEncoder {
-    static var sortedKeys: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
     }
 }

@@ -89,7 +89,8 @@ public struct ProgramRepository: Sendable {
 }
 
 extension JSONEncoder {
-    static var sortedKeys: JSONEncoder {
+    /// Canonical JSON: sorted keys, slashes unescaped (stored parameters, problem bodies, audit details).
+    public static var sortedKeys: JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return encoder
