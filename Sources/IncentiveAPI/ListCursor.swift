@@ -1,19 +1,17 @@
 import Foundation
+import OpenSSLCrypto
 
 /// The opaque `next_cursor` of admin and app lists: the last key of the page, encoded.
 /// (The partner feed signs its cursors; these lists hold nothing a caller could not ask for anyway.)
 enum ListCursor {
     static func encode(_ after: String) -> String {
-        Data(("v1:" + after).utf8).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        Base64URL.encode(Array(("v1:" + after).utf8))
     }
 
     static func decode(_ cursor: String?) throws -> String? {
         guard let cursor else { return nil }
-        var text = cursor.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        text += String(repeating: "=", count: (4 - text.count % 4) % 4)
-        guard cursor.count <= 400, let data = Data(base64Encoded: text),
-              let decoded = String(data: data, encoding: .utf8), decoded.hasPrefix("v1:")
+        guard cursor.count <= 400, let bytes = Base64URL.decode(cursor),
+              let decoded = String(validating: bytes, as: UTF8.self), decoded.hasPrefix("v1:")
         else { throw APIProblem.badRequest("cursor is not a cursor this API issued", field: "cursor") }
         return String(decoded.dropFirst(3))
     }

@@ -50,7 +50,7 @@ enum ProgramDraftMapping {
 
 /// Human-readable parameter descriptions for the catalogue listing.
 enum CatalogueParameters {
-    static func describe(_ kind: any IncentiveRule.Type) -> OpenAPIObjectContainerValue {
+    static func describe(_ kind: any IncentiveRule.Type) -> OpenAPIObjectContainer {
         let fields: [String: String] = switch kind.kind {
         case ConsecutiveDaysRule.kind:
             ["days": "integer >= 2, required", "types": "list of event types (any of them), optional", "value": "exact value, optional"]
@@ -59,12 +59,11 @@ enum CatalogueParameters {
         default:
             ["count": "integer >= 1, required", "types": "list of event types (any of them), optional", "value": "exact value, optional"]
         }
-        return OpenAPIObjectContainerValue(fields)
+        return OpenAPIObjectContainer(fields)
     }
 }
 
 import OpenAPIRuntime
-typealias OpenAPIObjectContainerValue = OpenAPIObjectContainer
 
 extension OpenAPIObjectContainer {
     init(_ fields: [String: String]) {

@@ -32,7 +32,7 @@ public struct APIKeyRepository: Sendable {
     /// Creates a key; the returned plaintext is never stored and cannot be shown again.
     public func create(name: String, scopes: Set<APIScope>, now: Date = Date()) async throws -> (record: APIKeyRecord, plaintext: String) {
         guard !scopes.isEmpty else { throw StoreError.invalid(field: "scope", reason: "at least one scope is required") }
-        let id = SecureRandom.bytes(5).map { String(format: "%02x", $0) }.joined()
+        let id = Hex.encode(SecureRandom.bytes(5))
         let plaintext = Self.prefix + id + "_" + Base64URL.encode(SecureRandom.bytes(32))
         let record = APIKeyRecord(id: id, name: name, hash: hash(plaintext),
                                   scopes: scopes.map(\.rawValue).sorted().joined(separator: " "), createdAt: now, revokedAt: nil)
@@ -66,6 +66,6 @@ public struct APIKeyRepository: Sendable {
     }
 
     private func hash(_ plaintext: String) -> String {
-        HMACSHA256.authenticationCode(for: Array(plaintext.utf8), key: hmacKey).map { String(format: "%02x", $0) }.joined()
+        Hex.encode(HMACSHA256.authenticationCode(for: Array(plaintext.utf8), key: hmacKey))
     }
 }

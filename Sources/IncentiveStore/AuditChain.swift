@@ -182,8 +182,7 @@ public struct AuditChain: Sendable {
 
     func mac(of row: AuditRecord, previous: String) -> String {
         let canonical = Self.canonicalForm(row)
-        return HMACSHA256.authenticationCode(for: Array((previous + "\n" + canonical).utf8), key: key)
-            .map { String(format: "%02x", $0) }.joined()
+        return Hex.encode(HMACSHA256.authenticationCode(for: Array((previous + "\n" + canonical).utf8), key: key))
     }
 
     /// JSON with sorted keys over the fixed column list (the MAC itself excluded).

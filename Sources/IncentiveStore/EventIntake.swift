@@ -34,8 +34,7 @@ public struct EventIntake: Sendable {
                     try evaluateAndRecord(event, db: db, now: now, deadline: deadline)
                 }
             }
-        } catch let failure as EvaluationFailure {
-            _ = failure
+        } catch is EvaluationFailure {
             return try await database.writer.write { db in
                 try store(submission, now: now, in: db) { event, db in
                     try JobQueue.enqueue(event, now: now, in: db)
@@ -104,7 +103,7 @@ public struct EventIntake: Sendable {
                                             ledger: SQLiteActivityLedger(db: db, userID: event.userId), now: now, deadline: deadline)
         return try awards.map { award in
             var record = AchievementRecord(
-                seq: nil, id: "ach_" + SecureRandom.bytes(12).map { String(format: "%02x", $0) }.joined(),
+                seq: nil, id: "ach_" + Hex.encode(SecureRandom.bytes(12)),
                 userId: event.userId, employerId: employerID, programId: award.programID, programName: award.programName,
                 incentive: award.incentive, rewardName: award.reward.name, rewardDescription: award.reward.description,
                 rewardPayload: award.reward.payload, periodKey: award.periodKey, achievedAt: now,

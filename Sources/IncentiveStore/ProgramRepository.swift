@@ -52,7 +52,7 @@ public struct ProgramRepository: Sendable {
         return try await database.writer.write { db in
             guard try EmployerRecord.fetchOne(db, key: employerID) != nil else { throw StoreError.notFound("employer \(employerID)") }
             let program = ProgramRecord(
-                id: "prg_" + SecureRandom.bytes(10).map { String(format: "%02x", $0) }.joined(),
+                id: "prg_" + Hex.encode(SecureRandom.bytes(10)),
                 employerId: employerID, name: draft.name, incentive: type(of: draft.rule).kind,
                 parameters: String(decoding: parameters, as: UTF8.self), rewardName: draft.reward.name,
                 rewardDescription: draft.reward.description, rewardPayload: draft.reward.payload,

@@ -127,12 +127,4 @@ final class TLSConnection {
         guard let data, length > 0 else { return nil }
         return String(decoding: UnsafeBufferPointer(start: data, count: Int(length)), as: UTF8.self)
     }
-
-    var protocolVersion: String {
-        String(cString: SSL_get_version(ssl))
-    }
-
-    var sessionWasReused: Bool {
-        shim_SSL_session_reused(ssl) == 1
-    }
 }

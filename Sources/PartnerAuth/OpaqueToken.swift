@@ -9,10 +9,10 @@ struct OpaqueToken {
     func make(prefix: String) -> String { prefix + Base64URL.encode(SecureRandom.bytes(32)) }
 
     func hash(_ token: String) -> String {
-        HMACSHA256.authenticationCode(for: Array(token.utf8), key: hmacKey).map { String(format: "%02x", $0) }.joined()
+        Hex.encode(HMACSHA256.authenticationCode(for: Array(token.utf8), key: hmacKey))
     }
 
     static func identifier(_ prefix: String) -> String {
-        prefix + SecureRandom.bytes(12).map { String(format: "%02x", $0) }.joined()
+        prefix + Hex.encode(SecureRandom.bytes(12))
     }
 }

@@ -58,3 +58,15 @@ struct DigestTests {
         #expect(SecureRandom.bytes(0).isEmpty)
     }
 }
+
+@Suite("Hex")
+struct HexTests {
+    @Test("encodes lowercase and decodes either case; odd lengths and non-digits are refused")
+    func roundTrip() {
+        #expect(Hex.encode([0x00, 0x9f, 0xff]) == "009fff")
+        #expect(Hex.decode("009FfF") == [0x00, 0x9f, 0xff])
+        #expect(Hex.decode("abc") == nil)
+        #expect(Hex.decode("zz") == nil)
+        #expect(Hex.decode("") == [])
+    }
+}
