@@ -52,7 +52,8 @@ public struct AppServices: Sendable {
             passwordIterations: configuration.passwordIterations,
             partnerAPI: PartnerAPIHandler(partners: partners, tokens: tokens, sessions: sessions,
                                           feed: PartnerFeed(database: database), limiter: PartnerRateLimiter(quota: configuration.partnerRequestsPerMinute), origin: origin,
-                                          audit: AuditTrail(chain: audit, logger: Logger(label: "incentives.audit"))))
+                                          audit: AuditTrail(chain: audit, logger: Logger(label: "incentives.audit"))),
+            auditAPI: AuditAPIHandler(chain: audit))
     }
 
     static func auditKey(configuration: AppConfiguration) throws -> [UInt8] {

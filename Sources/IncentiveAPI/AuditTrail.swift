@@ -21,8 +21,12 @@ struct AuditTrail: Sendable {
 
     func record(_ type: String, _ outcome: String, client: String? = nil, user: String? = nil, grant: String? = nil,
                 jti: String? = nil, address: String? = nil, requestID: String? = nil, detail: [String: String] = [:]) async {
-        let json = detail.isEmpty ? nil : String(decoding: (try? JSONEncoder.sortedKeys.encode(detail)) ?? Data(), as: UTF8.self)
         await record(AuditFact(type: type, outcome: outcome, clientID: client, userID: user, grantID: grant, jti: jti,
-                               address: address, requestID: requestID, detail: json))
+                               address: address, requestID: requestID, detail: Self.json(detail)))
+    }
+
+    /// The `detail` column: a JSON object with sorted keys, or nothing.
+    static func json(_ detail: [String: String]) -> String? {
+        detail.isEmpty ? nil : String(decoding: (try? JSONEncoder.sortedKeys.encode(detail)) ?? Data(), as: UTF8.self)
     }
 }

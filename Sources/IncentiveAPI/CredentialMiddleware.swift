@@ -26,8 +26,12 @@ struct CredentialMiddleware<Context: RequestContext>: RouterMiddleware {
             do {
                 identity = try await partner(request)
             } catch let problem as APIProblem {
-                await audit.record("credential.refused", "denied", address: Self.address(context), requestID: context.id,
-                                   detail: ["path": path, "reason": problem.detail ?? ""])
+                // A token we signed names who it was issued to, even when it no longer counts.
+                let claims = bearerToken(request).flatMap { try? tokens.decode(accessToken: $0) }
+                await audit.record(AuditFact(
+                    type: "credential.refused", outcome: "denied", clientID: claims?.clientID, subject: claims?.sub,
+                    grantID: claims?.grantID, jti: claims?.jti, path: path, status: problem.status.code,
+                    address: Self.address(context), requestID: context.id, detail: AuditTrail.json(["reason": problem.detail ?? ""])))
                 throw problem
             }
             let rows = RowCounter()
