@@ -4,6 +4,7 @@ public import Hummingbird
 import Logging
 import NIOCore
 import HummingbirdCore
+import IncentiveStore
 import OpenSSLTLS
 import IncentiveAPIGenerated
 import OpenAPIRuntime
@@ -40,7 +41,8 @@ public func buildApplication(
             await onServerRunning(port)
         },
         logger: logger)
-    app.addServices(JobWorker(queue: services.jobs, interval: .milliseconds(500), logger: logger))
+    app.addServices(JobWorker(queue: services.jobs, interval: .milliseconds(500), logger: logger),
+                    AuditHeadReporter(chain: services.audit, interval: .seconds(60), logger: logger))
     return app
 }
 
@@ -56,6 +58,7 @@ func buildServer(configuration: AppConfiguration) throws -> HTTPServerBuilder {
 func buildRouter(configuration: AppConfiguration, services: AppServices) throws -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: SecurityHeadersMiddleware(usesDevelopmentCertificate: configuration.usesDevelopmentCertificate))
+    router.add(middleware: MetricsMiddleware())
     router.add(middleware: ProblemMiddleware())
     HealthController().addRoutes(to: router)
     try OpenAPIDocumentController().addRoutes(to: router)
@@ -71,6 +74,8 @@ func buildRouter(configuration: AppConfiguration, services: AppServices) throws 
         .add(middleware: ResponseHeaderDecodingMiddleware())
         .add(middleware: RequestBodyMiddleware())
         .add(middleware: CredentialMiddleware(keys: services.apiKeys, tokens: services.tokens, browser: browser, origin: services.origin, audit: audit))
+    MetricsController(jobs: services.jobs, achievements: AchievementRepository(database: services.database), audit: services.audit)
+        .addRoutes(to: api)
     try services.apiHandler.registerHandlers(
         on: api, configuration: .init(dateTranscoder: LenientDateTranscoder()))
     return router

@@ -30,6 +30,7 @@ struct IncentiveAPIHandler: APIProtocol {
             eventID: body.eventId, userID: body.userId, type: body._type, value: body.value,
             occurredAt: body.occurredAt, timezone: body.timezone))
         let payload = Components.Schemas.EventResult(result)
+        ServiceMetrics.eventIngested(evaluation: "\(result.outcome)", achievements: payload.achievements.count)
         switch result.outcome {
         case .created: return .created(.init(body: .json(payload)))
         case .pending: return .accepted(.init(body: .json(payload)))

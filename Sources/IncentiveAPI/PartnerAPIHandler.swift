@@ -116,6 +116,7 @@ struct PartnerAPIHandler: Sendable {
         try RequestIdentity.require(anyOf: .admin)
         try await tokens.revokeGrant(id: input.path.grantId)
         await audit.record("consent.revoked", "ok", grant: input.path.grantId, detail: ["by": "admin", "api_key": RequestIdentity.apiKey?.id ?? ""])
+        ServiceMetrics.grantRevoked(by: "admin")
         return .noContent(.init())
     }
 
@@ -132,6 +133,7 @@ struct PartnerAPIHandler: Sendable {
         let user = try RequestIdentity.requireUser()
         try await tokens.revokeGrant(id: input.path.grantId, userID: user.userID)
         await audit.record("consent.revoked", "ok", user: user.userID, grant: input.path.grantId, detail: ["by": "user"])
+        ServiceMetrics.grantRevoked(by: "user")
         return .noContent(.init())
     }
 

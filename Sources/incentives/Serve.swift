@@ -11,6 +11,7 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try options.makeConfiguration()
+        ServiceMetrics.bootstrap()
         let app = try await buildApplication(configuration: configuration) { port in
             // Unbuffered, so that scripts waiting for this line see it at once.
             let line = "incentives: serving \(configuration.resolvedPublicBaseURL(boundPort: port).absoluteString)\n"
