@@ -22,6 +22,7 @@ public struct AppServices: Sendable {
     public static let apiKeyHMACKeyFile = "api-key-hmac.key"
     public static let oauthHMACKeyFile = "oauth-hmac.key"
     public static let pairwiseKeyFile = "pairwise-subject.key"
+    public static let feedCursorKeyFile = "feed-cursor.key"
     public static let signingKeysFolder = "keys"
     /// The audit MAC key: `INCENTIVES_AUDIT_KEY` (64 hex digits) if set, else this file in the data folder.
     public static let auditKeyFile = "audit.key"
@@ -51,7 +52,9 @@ public struct AppServices: Sendable {
             achievements: AchievementRepository(database: database),
             passwordIterations: configuration.passwordIterations,
             partnerAPI: PartnerAPIHandler(partners: partners, tokens: tokens, sessions: sessions,
-                                          feed: PartnerFeed(database: database), limiter: PartnerRateLimiter(quota: configuration.partnerRequestsPerMinute), origin: origin,
+                                          feed: PartnerFeed(database: database),
+                                          cursors: FeedCursor(key: try SecretKeyFile.loadOrCreate(data.appendingPathComponent(Self.feedCursorKeyFile))),
+                                          limiter: PartnerRateLimiter(quota: configuration.partnerRequestsPerMinute), origin: origin,
                                           audit: AuditTrail(chain: audit, logger: Logger(label: "incentives.audit"))),
             auditAPI: AuditAPIHandler(chain: audit))
     }
