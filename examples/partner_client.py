@@ -266,8 +266,8 @@ def walk_feed(session: OAuth2Session, resource: str, page_size: int, since: str 
             last_sequence = achievement["sequence"]
         if not body.get("next_cursor"):
             break
-        # The cursor carries the position; keep the same limit (the cursor is bound to the query).
-        params = {"limit": page_size, "cursor": body["next_cursor"]}
+        # The cursor carries the position and is bound to the query: keep the other parameters.
+        params = {**params, "cursor": body["next_cursor"]}
     after = f" after sequence {since}" if since else ""
     print(f"feed: {count} achievements{after} in {pages} pages, last sequence {last_sequence}")
     return last_sequence
@@ -321,6 +321,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--auth-method", choices=["client_secret_basic", "client_secret_post"],
                         default="client_secret_basic", help="client authentication at the token endpoint")
     parser.add_argument("--page-size", type=int, default=50, help="limit per page, 1 to 200 (default %(default)s)")
+    parser.add_argument("--since", metavar="SEQUENCE",
+                        help="start after this award sequence (the last one you stored) instead of the beginning")
     parser.add_argument("--test-user", metavar="USERNAME:PASSWORD",
                         help="sign this user in through the real forms instead of asking a person (testing only)")
     parser.add_argument("--client-credentials", action="store_true",
@@ -353,7 +355,7 @@ def user_flow(args, server: dict, resource: dict) -> int:
         redirected = ask_person(url)
     check_redirect(redirected, args, state, server["issuer"])
     exchange_code(session, server, redirected, state, code_verifier)
-    last_sequence = walk_feed(session, resource["resource"], args.page_size)
+    last_sequence = walk_feed(session, resource["resource"], args.page_size, since=args.since)
     refreshed = refresh(session, server)
     if args.demo_retry_rule:
         demo_retry_rule(session, server, refreshed["old_refresh_token"])
@@ -371,7 +373,7 @@ def partner_wide_flow(args, server: dict, resource: dict) -> int:
     """Client credentials: every user who granted access, without a user present."""
     session = make_session(args, server)
     client_credentials_token(session, server)
-    walk_feed(session, resource["resource"], args.page_size)
+    walk_feed(session, resource["resource"], args.page_size, since=args.since)
     print("done")
     return 0
 

@@ -261,6 +261,21 @@ def test_client_credentials_reads_every_granted_user_with_their_pairwise_subject
     assert all(user not in wide.stdout for user in users)
 
 
+def test_resuming_with_since_follows_cursors_bound_to_since(server, admin):
+    scenario = Scenario(server, admin)
+    user = scenario.user(moods=5)
+    first = scenario.run("--test-user", f"{user}:{PASSWORD}")
+    assert first.returncode == 0, first.stderr
+    sequences = [sequence for sequence, *_ in achievements_in(first.stdout)]
+    assert len(sequences) == 5
+    # Resume after the second one, a page at a time: each cursor must travel with the same `since`.
+    for mode in (("--test-user", f"{user}:{PASSWORD}"), ("--client-credentials",)):
+        resumed = scenario.run(*mode, "--since", sequences[1], "--page-size", "1")
+        assert resumed.returncode == 0, resumed.stderr
+        assert [sequence for sequence, *_ in achievements_in(resumed.stdout)] == sequences[2:]
+        assert f"feed: 3 achievements after sequence {sequences[1]} in 3 pages, last sequence {sequences[-1]}" in resumed.stdout
+
+
 def test_rate_limited_client_waits_for_retry_after(fresh_folder):
     server = start_server(fresh_folder, "--partner-rate-limit", "3")
     try:
