@@ -17,6 +17,8 @@ public struct AppServices: Sendable {
     public let audit: AuditChain
     /// The public base URL; set from the bound port at start when none is configured.
     public let origin: PublicOrigin
+    let auditTrail: AuditTrail
+    let rateLimitAudit = RateLimitAudit()
     let apiHandler: IncentiveAPIHandler
 
     public static let apiKeyHMACKeyFile = "api-key-hmac.key"
@@ -38,6 +40,7 @@ public struct AppServices: Sendable {
         partners = PartnerRegistry(database: database, hmacKey: oauthKey)
         sessions = SessionStore(database: database, hmacKey: oauthKey)
         audit = AuditChain(database: database, key: try Self.auditKey(configuration: configuration))
+        auditTrail = AuditTrail(chain: audit, logger: Logger(label: "incentives.audit"))
         tokens = TokenService(
             settings: TokenSettings(origin: origin), database: database, keys: keys, hmacKey: oauthKey,
             pairwiseKey: try SecretKeyFile.loadOrCreate(data.appendingPathComponent(Self.pairwiseKeyFile)))
@@ -55,7 +58,7 @@ public struct AppServices: Sendable {
                                           feed: PartnerFeed(database: database),
                                           cursors: FeedCursor(key: try SecretKeyFile.loadOrCreate(data.appendingPathComponent(Self.feedCursorKeyFile))),
                                           limiter: PartnerRateLimiter(quota: configuration.partnerRequestsPerMinute), origin: origin,
-                                          audit: AuditTrail(chain: audit, logger: Logger(label: "incentives.audit"))),
+                                          audit: auditTrail),
             auditAPI: AuditAPIHandler(chain: audit))
     }
 

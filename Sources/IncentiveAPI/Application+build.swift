@@ -42,7 +42,8 @@ public func buildApplication(
         },
         logger: logger)
     app.addServices(JobWorker(queue: services.jobs, interval: .milliseconds(500), logger: logger),
-                    AuditHeadReporter(chain: services.audit, interval: .seconds(60), logger: logger))
+                    AuditHeadReporter(chain: services.audit, interval: .seconds(60), logger: logger),
+                    RateLimitAuditFlusher(refusals: services.rateLimitAudit, audit: services.auditTrail, interval: .seconds(10)))
     return app
 }
 
@@ -62,7 +63,7 @@ func buildRouter(configuration: AppConfiguration, services: AppServices) throws 
     router.add(middleware: ProblemMiddleware())
     HealthController().addRoutes(to: router)
     try OpenAPIDocumentController().addRoutes(to: router)
-    let audit = AuditTrail(chain: services.audit, logger: Logger(label: "incentives.audit"))
+    let audit = services.auditTrail
     OAuthController(tokens: services.tokens, clients: ClientAuthenticator(partners: services.partners), audit: audit).addRoutes(to: router)
     DiscoveryController(settings: services.tokens.settings, keys: services.keys).addRoutes(to: router)
     let browser = BrowserSession(sessions: services.sessions)
@@ -73,7 +74,8 @@ func buildRouter(configuration: AppConfiguration, services: AppServices) throws 
     let api = router.group()
         .add(middleware: ResponseHeaderDecodingMiddleware())
         .add(middleware: RequestBodyMiddleware())
-        .add(middleware: CredentialMiddleware(keys: services.apiKeys, tokens: services.tokens, browser: browser, origin: services.origin, audit: audit))
+        .add(middleware: CredentialMiddleware(keys: services.apiKeys, tokens: services.tokens, browser: browser, origin: services.origin,
+                                             audit: audit, rateLimitAudit: services.rateLimitAudit))
     MetricsController(jobs: services.jobs, achievements: AchievementRepository(database: services.database), audit: services.audit)
         .addRoutes(to: api)
     try services.apiHandler.registerHandlers(

@@ -15,6 +15,7 @@ struct CredentialMiddleware<Context: RequestContext>: RouterMiddleware {
     let browser: BrowserSession
     let origin: PublicOrigin
     let audit: AuditTrail
+    let rateLimitAudit: RateLimitAudit
 
     static var partnerScope: String { "achievements:read" }
 
@@ -37,6 +38,9 @@ struct CredentialMiddleware<Context: RequestContext>: RouterMiddleware {
             let rows = RowCounter()
             let response = try await RequestIdentity.$partner.withValue(identity) {
                 try await RequestIdentity.$rowsReturned.withValue(rows) { try await next(request, context) }
+            }
+            if response.status == .tooManyRequests, !rateLimitAudit.count(clientID: identity.clientID) {
+                return response  // counted; the minute's summary row carries it
             }
             await audit.record(AuditFact(
                 type: "partner.call", outcome: response.status.code < 400 ? "ok" : "denied", clientID: identity.clientID,

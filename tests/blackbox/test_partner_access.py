@@ -3,6 +3,7 @@ import base64
 import hashlib
 import hmac
 import json
+import subprocess
 import threading
 
 import requests
@@ -229,7 +230,7 @@ def test_sign_in_link_is_single_use(server, admin, app_key):
 
 
 def test_rate_limit_per_partner(fresh_folder):
-    from conftest import Api, create_api_key, start_server
+    from conftest import BINARY, Api, create_api_key, start_server
     server = start_server(fresh_folder, "--partner-rate-limit", "3")
     try:
         admin = Api(server, create_api_key(fresh_folder, "admin"))
@@ -245,7 +246,16 @@ def test_rate_limit_per_partner(fresh_folder):
         assert limited.headers["RateLimit-Policy"] == '"partner";q=3;w=60' and limited.headers["RateLimit"].startswith('"partner";r=0')
         assert b.feed(token_b).status_code == 200  # another partner is unaffected
     finally:
-        server.stop()
+        server.stop()  # graceful: the minute's summary row is written on the way out
+    refused = sum(r.status_code == 429 for r in responses)
+    rows = [json.loads(line) for line in subprocess.run(
+        [str(BINARY), "audit", "export", "--data-dir", str(fresh_folder / "data")],
+        capture_output=True, text=True, timeout=120, check=True).stdout.splitlines()]
+    own = [r for r in rows if r.get("clientId") == a.client_id and r.get("status") == 429]
+    summaries = [r for r in rows if r.get("clientId") == a.client_id and r["type"] == "rate_limited.summary"]
+    print(f"{refused} refusals audited as {len(own)} rows and {len(summaries)} summaries")
+    assert 1 <= len(own) <= 2  # one row per client and minute (the calls may straddle a minute)
+    assert len(own) + sum(int(json.loads(s["detail"])["refusals"]) - 1 for s in summaries) == refused
 
 
 def test_partners_cannot_join_their_views(server, admin, app_key):
