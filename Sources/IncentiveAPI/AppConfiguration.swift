@@ -16,6 +16,8 @@ public struct AppConfiguration: Sendable {
     public var handshakeTimeoutSeconds = 5
     public var maximumConnections = 16_384
     public var logLevel = Logger.Level.info
+    /// JSON lines on standard error (the default), or swift-log's plain text.
+    public var logsJSON = true
     /// Backdated events older than this earn nothing on arrival (DESIGN: 7 days).
     public var graceWindowSeconds: Double = 7 * 86_400
     /// Synchronous evaluation gives up after this and leaves the event to a job.

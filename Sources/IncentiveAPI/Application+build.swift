@@ -60,6 +60,7 @@ func buildRouter(configuration: AppConfiguration, services: AppServices) throws 
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: SecurityHeadersMiddleware(usesDevelopmentCertificate: configuration.usesDevelopmentCertificate))
     router.add(middleware: MetricsMiddleware())
+    router.add(middleware: AccessLogMiddleware())
     router.add(middleware: ProblemMiddleware())
     HealthController().addRoutes(to: router)
     try OpenAPIDocumentController().addRoutes(to: router)

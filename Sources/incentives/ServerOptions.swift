@@ -30,6 +30,9 @@ struct ServerOptions: ParsableArguments {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (env LOG_LEVEL).")
     var logLevel: String?
 
+    @Option(help: "Log format: json (one object per line) or text (env LOG_FORMAT).")
+    var logFormat: String?
+
     @Option(help: "Synchronous evaluation budget in milliseconds; past it events are evaluated by a job (env INCENTIVES_EVALUATION_BUDGET_MS).")
     var evaluationBudgetMs: Int?
 
@@ -69,6 +72,10 @@ struct ServerOptions: ParsableArguments {
         if let level = value(logLevel, "LOG_LEVEL") {
             guard let parsed = Logger.Level(rawValue: level) else { throw ValidationError("unknown log level \(level)") }
             configuration.logLevel = parsed
+        }
+        if let format = value(logFormat, "LOG_FORMAT") {
+            guard ["json", "text"].contains(format) else { throw ValidationError("log format must be json or text, got \(format)") }
+            configuration.logsJSON = format == "json"
         }
         if let budget = value(evaluationBudgetMs.map(String.init), "INCENTIVES_EVALUATION_BUDGET_MS") {
             guard let milliseconds = Int(budget), milliseconds >= 0 else { throw ValidationError("evaluation budget must be >= 0 ms") }
