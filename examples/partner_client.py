@@ -234,7 +234,12 @@ def get_page(session: OAuth2Session, url: str, params: dict, etag: str | None = 
     """One feed request; waits out a 429 (Retry-After) and raises GrantRevoked on a 401."""
     headers = {"If-None-Match": etag} if etag else {}
     for _ in range(5):
-        response = session.get(url, params=params, headers=headers)
+        try:
+            response = session.get(url, params=params, headers=headers)
+        except OAuthError as error:  # authlib refreshes an expiring token by itself before the call
+            if error.error == "invalid_grant":
+                raise GrantRevoked(f"refresh refused: {error.error}: {error.description}") from error
+            raise
         if response.status_code == 429:
             wait = int(response.headers.get("Retry-After", "1"))
             print(f"rate limited: 429, RateLimit {response.headers.get('RateLimit')}; retrying in {wait} s")
