@@ -24,6 +24,8 @@ public struct AppConfiguration: Sendable {
     public var evaluationBudgetMilliseconds = 250
     /// Partner API requests allowed per partner per minute.
     public var partnerRequestsPerMinute = 600
+    /// Audit rows older than this are deleted (in batches, leaving anchor rows); nil keeps them all.
+    public var auditRetentionDays: Double? = 400
     /// PBKDF2 iterations for user passwords; lowered only by tests.
     public var passwordIterations = 600_000
     /// Mounts `/_test/*` (large bodies) for the transport tests; never on in production.

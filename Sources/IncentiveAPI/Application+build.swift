@@ -44,6 +44,9 @@ public func buildApplication(
     app.addServices(JobWorker(queue: services.jobs, interval: .milliseconds(500), logger: logger),
                     AuditHeadReporter(chain: services.audit, interval: .seconds(60), logger: logger),
                     RateLimitAuditFlusher(refusals: services.rateLimitAudit, audit: services.auditTrail, interval: .seconds(10)))
+    if let days = configuration.auditRetentionDays {
+        app.addServices(AuditRetention(chain: services.audit, keepSeconds: days * 86_400, interval: .seconds(3600), logger: logger))
+    }
     return app
 }
 

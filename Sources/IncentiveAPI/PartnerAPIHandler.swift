@@ -48,7 +48,9 @@ struct PartnerAPIHandler: Sendable {
                 periodKey: record.periodKey, sequence: String(record.seq ?? 0))
         }
         let nextCursor = fetched.count > limit ? page.last.flatMap(\.seq).map { cursors.issue(after: $0, for: binding) } : nil
-        let etag = "\"" + Base64URL.encode(SHA256.hash(Array(data.map { $0.id + $0.subject }.joined(separator: ",").utf8)).prefix(12)) + "\""
+        // Over everything that can change in the response: the rows and whether more follow.
+        let fingerprint = data.map { $0.id + $0.subject }.joined(separator: ",") + "|" + (nextCursor ?? "")
+        let etag = "\"" + Base64URL.encode(SHA256.hash(Array(fingerprint.utf8)).prefix(12)) + "\""
         let rateHeader = limiter.header(decision)
         if input.headers.ifNoneMatch == etag {
             return .notModified(.init(headers: .init(rateLimitPolicy: limiter.policy, rateLimit: rateHeader, eTag: etag)))

@@ -42,6 +42,9 @@ struct ServerOptions: ParsableArguments {
     @Option(help: "Partner API requests allowed per partner per minute (env INCENTIVES_PARTNER_RATE_LIMIT).")
     var partnerRateLimit: Int?
 
+    @Option(help: "Delete audit rows older than this many days, 0 to keep all (env INCENTIVES_AUDIT_RETENTION_DAYS; default 400).")
+    var auditRetentionDays: Double?
+
     @Flag(help: .hidden)
     var enableTestRoutes = false
 
@@ -88,6 +91,10 @@ struct ServerOptions: ParsableArguments {
         if let limit = value(partnerRateLimit.map(String.init), "INCENTIVES_PARTNER_RATE_LIMIT") {
             guard let perMinute = Int(limit), perMinute >= 1 else { throw ValidationError("partner rate limit must be >= 1 per minute") }
             configuration.partnerRequestsPerMinute = perMinute
+        }
+        if let retention = value(auditRetentionDays.map { String($0) }, "INCENTIVES_AUDIT_RETENTION_DAYS") {
+            guard let days = Double(retention), days >= 0 else { throw ValidationError("audit retention must be >= 0 days") }
+            configuration.auditRetentionDays = days == 0 ? nil : days
         }
         configuration.enablesTestRoutes = enableTestRoutes
         configuration.servesPlainHTTPForBenchmarks = benchmarkPlainHTTP

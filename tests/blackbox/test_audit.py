@@ -1,5 +1,6 @@
 """Every step of a partner flow leaves its audit row, and `incentives audit verify` catches tampering."""
 import json
+import time
 import sqlite3
 import subprocess
 
@@ -82,3 +83,32 @@ def check_audit_events_api(server, client_id):
     assert auditor.get("/v1/audit-events", params={"limit": 0}).status_code == 400
     admin_only = Api(server, create_api_key(server.folder, "admin"))
     assert admin_only.get("/v1/audit-events").status_code == 403
+
+
+def test_retention_schedule_keeps_the_chain_verifiable(fresh_folder):
+    server = start_server(fresh_folder, "--audit-retention-days", "0")  # keep everything for now
+    try:
+        for _ in range(5):  # refused credentials: five audit rows
+            Api(server, "ink_not-a-key").get("/v1/employers")
+    finally:
+        server.stop()
+    before = [json.loads(line) for line in audit(fresh_folder, "export").stdout.splitlines()]
+    assert len(before) >= 5
+
+    # About a second of retention: the serve started next applies it at once, deleting every older row.
+    time.sleep(2)
+    server = start_server(fresh_folder, "--audit-retention-days", "0.00001")
+    try:
+        Api(server, "ink_not-a-key").get("/v1/employers")
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            rows = [json.loads(line) for line in audit(fresh_folder, "export").stdout.splitlines()]
+            if any(r["type"] == "audit.anchor" for r in rows):
+                break
+    finally:
+        server.stop()
+    rows = [json.loads(line) for line in audit(fresh_folder, "export").stdout.splitlines()]
+    print(f"{len(before)} rows before retention, {len(rows)} after")
+    assert rows[0]["seq"] > before[-1]["seq"] and any(r["type"] == "audit.anchor" for r in rows)
+    verified = audit(fresh_folder, "verify")
+    assert verified.returncode == 0 and "intact" in verified.stdout, verified.stdout

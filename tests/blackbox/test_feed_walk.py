@@ -101,6 +101,7 @@ def test_walk_of_1000_with_late_and_async_awards_sees_each_row_once(fresh_folder
         assert len(rows) == expected >= 1000 + 150 * 3 // 4
         assert len({row["subject"] for row in rows}) == 3  # the ungranted user never appears
         check_cursor_binding(server, admin, partner, token, program)
+        check_etag_sees_a_new_next_page(server, key, partner, token, granted[0], rows[-1]["sequence"])
     finally:
         server.stop()
 
@@ -117,3 +118,20 @@ def check_cursor_binding(server, admin, partner, token, program):
     other = Partner(server, admin, "Other", [program])
     foreign = other.client().fetch_token(other.metadata["token_endpoint"], grant_type="client_credentials")["access_token"]
     assert partner.feed(foreign, limit=7, cursor=first).status_code == 400            # another client
+
+
+def check_etag_sees_a_new_next_page(server, key, partner, token, user, last):
+    """The last page is unchanged by a new award, but it now has a next page: not 304."""
+    def tail(**headers):
+        return requests.get(f"{server.base_url}/v1/achievements", params={"since": str(int(last) - 1), "limit": 1},
+                            headers={"Authorization": f"Bearer {token}", **headers}, verify=server.ca, timeout=30)
+    before = tail()
+    assert before.json().get("next_cursor") is None
+    assert tail(**{"If-None-Match": before.headers["ETag"]}).status_code == 304
+    assert set(post_events(server, key, [user], 1)) == {202}
+    deadline = time.monotonic() + 120
+    while tail().json().get("next_cursor") is None and time.monotonic() < deadline:
+        time.sleep(0.5)
+    after = tail(**{"If-None-Match": before.headers["ETag"]})
+    assert after.status_code == 200 and after.headers["ETag"] != before.headers["ETag"]
+    assert after.json()["data"] == before.json()["data"] and after.json()["next_cursor"]
