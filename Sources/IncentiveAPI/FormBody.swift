@@ -4,8 +4,8 @@ import PartnerAuth
 
 /// `application/x-www-form-urlencoded` bodies of the OAuth endpoints and pages: at most 16 KiB,
 /// and no parameter given twice (RFC 6749 §3.1).
-struct FormBody {
-    let fields: [String: String]
+package struct FormBody {
+    package let fields: [String: String]
 
     static let maximumBytes = 16 * 1024
 
@@ -19,7 +19,7 @@ struct FormBody {
         return try parse(String(buffer: body))
     }
 
-    static func parse(_ text: String) throws(OAuthError) -> FormBody {
+    package static func parse(_ text: String) throws(OAuthError) -> FormBody {
         var fields: [String: String] = [:]
         for pair in text.split(separator: "&", omittingEmptySubsequences: true) {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)

@@ -3,8 +3,10 @@ import OpenAPIRuntime
 
 /// RFC 3339 timestamps with or without fractional seconds (the generator's default accepts only
 /// one form); an offset is required. Writes milliseconds in UTC.
-struct LenientDateTranscoder: DateTranscoder {
-    func encode(_ date: Date) throws -> String {
+package struct LenientDateTranscoder: DateTranscoder {
+    package init() {}
+
+    package func encode(_ date: Date) throws -> String {
         // Rounded to the nearest millisecond with integer arithmetic: a date read back from SQLite
         // as .532999... must print as .533, which a truncating formatter would not do.
         let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded())
@@ -14,7 +16,7 @@ struct LenientDateTranscoder: DateTranscoder {
         return text.dropLast() + String(format: ".%03dZ", (fraction + 1000) % 1000)
     }
 
-    func decode(_ text: String) throws -> Date {
+    package func decode(_ text: String) throws -> Date {
         for style in [Date.ISO8601FormatStyle(includingFractionalSeconds: true), Date.ISO8601FormatStyle()] {
             if let date = try? style.parse(text) { return date }
         }
