@@ -30,7 +30,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--long", action="store_true", help=f"kill the server {LONG_KILLS} times instead of {SHORT_KILLS}")
     parser.add_argument("--kills", type=int, help="number of kills (overrides --long)")
     parser.add_argument("--seed", type=int, help="random seed (printed at the start; replays the same choices)")
-    parser.add_argument("--min-load", type=float, default=2.0, help="shortest load before a kill, seconds")
+    parser.add_argument("--min-load", type=float, default=0.5, help="shortest load before a kill, seconds")
     parser.add_argument("--max-load", type=float, default=6.0, help="longest load before a kill, seconds")
     parser.add_argument("--users", type=int, default=40, help="users events are logged for (besides the members)")
     parser.add_argument("--members", type=int, default=4, help="users with passwords who grant partners access")

@@ -138,6 +138,8 @@ class Checker:
             return self.fail(f"{name}: its acknowledged refresh token is not stored in it")
         revoked = families[family.family_id][1] is not None or grants.get(family.grant_id) is not None
         rotated = row[1] is not None
+        if family.in_doubt:
+            family.rotated_at_crash = rotated
         if rotated and not (family.in_doubt or family.orphaned):
             self.fail(f"{name}: the acknowledged token was rotated, yet no refresh of it went unanswered")
         if family.orphaned and not rotated and not revoked:
@@ -186,6 +188,7 @@ class Checker:
     def check_no_dead_jobs(self, db) -> None:
         for job_id, event_seq, error in db.execute("SELECT id, eventSeq, lastError FROM job WHERE state = 'dead'"):
             self.fail(f"job {job_id} for event {event_seq} is dead: {error}")
+        self.counts["jobs queued at a crash (sum)"] += db.execute("SELECT COUNT(*) FROM job").fetchone()[0]
 
     def take_snapshot(self, db) -> dict:
         return {"events": db.execute("SELECT COUNT(*) FROM event").fetchone()[0],
