@@ -34,6 +34,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--max-load", type=float, default=6.0, help="longest load before a kill, seconds")
     parser.add_argument("--users", type=int, default=40, help="users events are logged for (besides the members)")
     parser.add_argument("--members", type=int, default=4, help="users with passwords who grant partners access")
+    parser.add_argument("--writers", type=int, default=3, help="threads posting events")
     parser.add_argument("--keep", action="store_true", help="keep the data folder even when every check held")
     parser.add_argument("--sabotage", choices=sorted(sabotage.KINDS),
                         help="break the database after a kill, to see the checks catch it (the run must fail)")
@@ -101,7 +102,7 @@ def main() -> int:
         checker = Checker(world, server)
         print(f"seeded {len(users)} users, {len(members)} members, {len(partners)} partners "
               f"in {time.monotonic() - started:.0f}s", flush=True)
-        workers = start_workers(world, args.seed)
+        workers = start_workers(world, args.seed, event_writers=args.writers)
         for kills in range(1, args.kills + 1):
             load = rng.uniform(args.min_load, args.max_load)
             world.stopping.wait(load)
