@@ -6,6 +6,7 @@ generation is up, with the load paused."""
 import hashlib
 import hmac
 import json
+import re
 import sqlite3
 import time
 from collections import Counter, defaultdict
@@ -176,6 +177,19 @@ class Checker:
             if calls[jti] < pages:
                 self.fail(f"{pages} feed pages answered 200 to {jti}, but only {calls[jti]} partner.call audit rows")
         self.check_audit_tail(db)
+        self.check_logged_heads(db)
+
+    def logged_heads(self) -> list[str]:
+        """The audit heads the server wrote to its log (DESIGN §6: what an operator verifies against)."""
+        return re.findall(r"audit\.head=([0-9a-f]{64})", self.server.log_path.read_text(errors="replace"))
+
+    def check_logged_heads(self, db) -> None:
+        """Every head the server logged was committed, so it must have survived the crash."""
+        macs = {row[0] for row in db.execute("SELECT mac FROM auditEvent")}
+        heads = set(self.logged_heads()) - {"0" * 64}
+        for head in heads - macs:
+            self.fail(f"the server logged audit head {head}, but no audit row has that MAC after the crash")
+        self.counts["logged audit heads found"] = len(heads)
 
     def check_audit_tail(self, db) -> None:
         if self.audit_tail:
@@ -345,6 +359,14 @@ class Checker:
     def after_graceful_stop(self) -> None:
         self.after_crash()
         self.check_audit_verify(server_running=False)
+        self.check_head_logged_at_shutdown()
+
+    def check_head_logged_at_shutdown(self) -> None:
+        """The last head a gracefully stopped server logged is the chain's head: verify against it."""
+        last = self.logged_heads()[-1]
+        result = self.server.cli("audit", "verify", "--expect-head", last)
+        if result.returncode != 0:
+            self.fail(f"audit verify --expect-head {last} (the head logged at shutdown): {result.stdout.strip()}")
 
 
 def jwt_unexpired(token: str) -> bool:
