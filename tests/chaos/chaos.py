@@ -47,6 +47,9 @@ def parse_args() -> argparse.Namespace:
 def crash_and_recover(world: World, server: ServerProcess, checker: Checker, budget: int, args) -> str:
     """SIGKILL mid-load, check the files as left, restart on the same data, check again."""
     world.gate.shut()  # new requests wait; those in flight are cut by the kill
+    if not server.running:
+        world.ledger.violation(f"the server exited by itself (code {server.process.returncode}) before the kill; "
+                               f"see {server.log_path}")
     server.kill()
     if not world.gate.drain(timeout=120):
         world.ledger.violation("requests still hung 120 s after the server was killed")
@@ -88,6 +91,9 @@ def report(world: World, checker: Checker, kills: int, seconds: float) -> None:
 
 def main() -> int:
     args = parse_args()
+    if not BINARY.is_file():
+        print(f"CHAOS ERROR: no server binary at {BINARY}: run `swift build` or set INCENTIVES_BIN")
+        return 2
     rng = random.Random(args.seed)
     folder = Path(tempfile.mkdtemp(prefix="incentives-chaos-"))
     print(f"chaos: {args.kills} kills, seed {args.seed}, binary {BINARY}, data in {folder}", flush=True)
