@@ -40,7 +40,7 @@ public struct AppServices: Sendable {
         partners = PartnerRegistry(database: database, hmacKey: oauthKey)
         sessions = SessionStore(database: database, hmacKey: oauthKey)
         audit = AuditChain(database: database, key: try Self.auditKey(configuration: configuration))
-        auditTrail = AuditTrail(chain: audit, logger: Logger(label: "incentives.audit"))
+        auditTrail = AuditTrail(writer: AuditGroupCommit(chain: audit), logger: Logger(label: "incentives.audit"))
         tokens = TokenService(
             settings: TokenSettings(origin: origin), database: database, keys: keys, hmacKey: oauthKey,
             pairwiseKey: try SecretKeyFile.loadOrCreate(data.appendingPathComponent(Self.pairwiseKeyFile)))
