@@ -79,7 +79,7 @@ func buildRouter(configuration: AppConfiguration, services: AppServices) throws 
         .add(middleware: ResponseHeaderDecodingMiddleware())
         .add(middleware: RequestBodyMiddleware())
         .add(middleware: CredentialMiddleware(keys: services.apiKeys, tokens: services.tokens, browser: browser, origin: services.origin,
-                                             audit: audit, rateLimitAudit: services.rateLimitAudit))
+                                             audit: audit, rateLimitAudit: services.rateLimitAudit, limiter: services.partnerLimiter))
     MetricsController(jobs: services.jobs, achievements: AchievementRepository(database: services.database), audit: services.audit)
         .addRoutes(to: api)
     try services.apiHandler.registerHandlers(
