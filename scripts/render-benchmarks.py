@@ -122,6 +122,10 @@ def fmt(text):
         return "0"
     if abs(value) >= 100:
         return f"{value:,.0f}"
+    if abs(value) >= 10:
+        return f"{value:.1f}"
+    if abs(value) >= 0.1:
+        return f"{value:.2f}"
     return f"{value:.3g}"
 
 
