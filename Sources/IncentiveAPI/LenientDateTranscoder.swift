@@ -1,4 +1,5 @@
 import Foundation
+import IncentiveEngine
 import OpenAPIRuntime
 
 /// RFC 3339 timestamps with or without fractional seconds (the generator's default accepts only
@@ -7,12 +8,12 @@ struct LenientDateTranscoder: DateTranscoder {
     func encode(_ date: Date) throws -> String {
         // Rounded to the nearest millisecond with integer arithmetic: a date read back from SQLite
         // as .532999... must print as .533, which a truncating formatter would not do. Written by
-        // hand (days to civil date, H. Hinnant's algorithm): it runs for every row of every page.
+        // hand (the calendar date from LocalDate's day arithmetic): it runs for every row of every page.
         let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded())
         let (days, inDay) = Self.floorDivision(milliseconds, 86_400_000)
-        let (year, month, day) = Self.civil(fromDays: days)
+        let (year, month, day) = LocalDate(dayNumber: Int(days)).components
         let (hour, minute, second, millisecond) = (inDay / 3_600_000, inDay / 60_000 % 60, inDay / 1000 % 60, inDay % 1000)
-        func pad(_ value: Int64, _ width: Int) -> String {
+        func pad(_ value: some BinaryInteger, _ width: Int) -> String {
             let digits = String(value)
             return String(repeating: "0", count: max(0, width - digits.count)) + digits
         }
@@ -22,19 +23,6 @@ struct LenientDateTranscoder: DateTranscoder {
     private static func floorDivision(_ value: Int64, _ divisor: Int64) -> (Int64, Int64) {
         let (quotient, remainder) = value.quotientAndRemainder(dividingBy: divisor)
         return remainder < 0 ? (quotient - 1, remainder + divisor) : (quotient, remainder)
-    }
-
-    /// Days since 1970-01-01 to a proleptic Gregorian (year, month, day).
-    private static func civil(fromDays days: Int64) -> (Int64, Int64, Int64) {
-        let shifted = days + 719_468
-        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
-        let dayOfEra = shifted - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
     func decode(_ text: String) throws -> Date {
