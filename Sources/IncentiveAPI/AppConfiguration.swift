@@ -14,14 +14,22 @@ public struct AppConfiguration: Sendable {
     public var certificatePath: String?
     public var privateKeyPath: String?
     public var handshakeTimeoutSeconds = 5
+    /// A request head must be complete this long after the connection opened or the last response.
+    public var requestHeadTimeoutSeconds = 20
+    /// A request body must be complete this long after its head.
+    public var requestBodyTimeoutSeconds = 60
     public var maximumConnections = 16_384
     public var logLevel = Logger.Level.info
+    /// JSON lines on standard error (the default), or swift-log's plain text.
+    public var logsJSON = true
     /// Backdated events older than this earn nothing on arrival (DESIGN: 7 days).
     public var graceWindowSeconds: Double = 7 * 86_400
     /// Synchronous evaluation gives up after this and leaves the event to a job.
     public var evaluationBudgetMilliseconds = 250
     /// Partner API requests allowed per partner per minute.
     public var partnerRequestsPerMinute = 600
+    /// Audit rows older than this are deleted (in batches, leaving anchor rows); nil keeps them all.
+    public var auditRetentionDays: Double? = 400
     /// PBKDF2 iterations for user passwords; lowered only by tests.
     public var passwordIterations = 600_000
     /// Mounts `/_test/*` (large bodies) for the transport tests; never on in production.

@@ -17,11 +17,15 @@ public struct AppServices: Sendable {
     public let audit: AuditChain
     /// The public base URL; set from the bound port at start when none is configured.
     public let origin: PublicOrigin
+    let auditTrail: AuditTrail
+    let rateLimitAudit = RateLimitAudit()
+    let partnerLimiter: PartnerRateLimiter
     let apiHandler: IncentiveAPIHandler
 
     public static let apiKeyHMACKeyFile = "api-key-hmac.key"
     public static let oauthHMACKeyFile = "oauth-hmac.key"
     public static let pairwiseKeyFile = "pairwise-subject.key"
+    public static let feedCursorKeyFile = "feed-cursor.key"
     public static let signingKeysFolder = "keys"
     /// The audit MAC key: `INCENTIVES_AUDIT_KEY` (64 hex digits) if set, else this file in the data folder.
     public static let auditKeyFile = "audit.key"
@@ -37,6 +41,8 @@ public struct AppServices: Sendable {
         partners = PartnerRegistry(database: database, hmacKey: oauthKey)
         sessions = SessionStore(database: database, hmacKey: oauthKey)
         audit = AuditChain(database: database, key: try Self.auditKey(configuration: configuration))
+        partnerLimiter = PartnerRateLimiter(quota: configuration.partnerRequestsPerMinute)
+        auditTrail = AuditTrail(writer: AuditGroupCommit(chain: audit), logger: Logger(label: "incentives.audit"))
         tokens = TokenService(
             settings: TokenSettings(origin: origin), database: database, keys: keys, hmacKey: oauthKey,
             pairwiseKey: try SecretKeyFile.loadOrCreate(data.appendingPathComponent(Self.pairwiseKeyFile)))
@@ -51,8 +57,11 @@ public struct AppServices: Sendable {
             achievements: AchievementRepository(database: database),
             passwordIterations: configuration.passwordIterations,
             partnerAPI: PartnerAPIHandler(partners: partners, tokens: tokens, sessions: sessions,
-                                          feed: PartnerFeed(database: database), limiter: PartnerRateLimiter(quota: configuration.partnerRequestsPerMinute), origin: origin,
-                                          audit: AuditTrail(chain: audit, logger: Logger(label: "incentives.audit"))))
+                                          feed: PartnerFeed(database: database),
+                                          cursors: FeedCursor(key: try SecretKeyFile.loadOrCreate(data.appendingPathComponent(Self.feedCursorKeyFile))),
+                                          limiter: partnerLimiter, origin: origin,
+                                          audit: auditTrail),
+            auditAPI: AuditAPIHandler(chain: audit))
     }
 
     static func auditKey(configuration: AppConfiguration) throws -> [UInt8] {

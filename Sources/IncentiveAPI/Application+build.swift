@@ -4,6 +4,7 @@ public import Hummingbird
 import Logging
 import NIOCore
 import HummingbirdCore
+import IncentiveStore
 import OpenSSLTLS
 import IncentiveAPIGenerated
 import OpenAPIRuntime
@@ -40,26 +41,37 @@ public func buildApplication(
             await onServerRunning(port)
         },
         logger: logger)
-    app.addServices(JobWorker(queue: services.jobs, interval: .milliseconds(500), logger: logger))
+    app.addServices(JobWorker(queue: services.jobs, interval: .milliseconds(500), logger: logger),
+                    AuditHeadReporter(chain: services.audit, interval: .seconds(60), logger: logger),
+                    RateLimitAuditFlusher(refusals: services.rateLimitAudit, audit: services.auditTrail, interval: .seconds(10)))
+    if let days = configuration.auditRetentionDays {
+        app.addServices(AuditRetention(chain: services.audit, keepSeconds: days * 86_400, interval: .seconds(3600), logger: logger))
+    }
     return app
 }
 
 func buildServer(configuration: AppConfiguration) throws -> HTTPServerBuilder {
-    if configuration.servesPlainHTTPForBenchmarks { return .http1() }
+    let deadlines = (head: TimeAmount.seconds(Int64(configuration.requestHeadTimeoutSeconds)),
+                     body: TimeAmount.seconds(Int64(configuration.requestBodyTimeoutSeconds)))
+    let http1 = HTTP1Channel.Configuration(
+        additionalChannelHandlers: [RequestDeadlineHandler(headTimeout: deadlines.head, bodyTimeout: deadlines.body)])
+    if configuration.servesPlainHTTPForBenchmarks { return .http1(configuration: http1) }
     let tls = TLSServerConfiguration(
         context: try TLSMaterial.serverContext(for: configuration),
         handshakeTimeout: .seconds(Int64(configuration.handshakeTimeoutSeconds)),
         maximumConnections: configuration.maximumConnections)
-    return .http1OverOpenSSL(tls: tls)
+    return .http1OverOpenSSL(http1, tls: tls)
 }
 
 func buildRouter(configuration: AppConfiguration, services: AppServices) throws -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: SecurityHeadersMiddleware(usesDevelopmentCertificate: configuration.usesDevelopmentCertificate))
+    router.add(middleware: MetricsMiddleware())
+    router.add(middleware: AccessLogMiddleware())
     router.add(middleware: ProblemMiddleware())
     HealthController().addRoutes(to: router)
     try OpenAPIDocumentController().addRoutes(to: router)
-    let audit = AuditTrail(chain: services.audit, logger: Logger(label: "incentives.audit"))
+    let audit = services.auditTrail
     OAuthController(tokens: services.tokens, clients: ClientAuthenticator(partners: services.partners), audit: audit).addRoutes(to: router)
     DiscoveryController(settings: services.tokens.settings, keys: services.keys).addRoutes(to: router)
     let browser = BrowserSession(sessions: services.sessions)
@@ -70,7 +82,10 @@ func buildRouter(configuration: AppConfiguration, services: AppServices) throws 
     let api = router.group()
         .add(middleware: ResponseHeaderDecodingMiddleware())
         .add(middleware: RequestBodyMiddleware())
-        .add(middleware: CredentialMiddleware(keys: services.apiKeys, tokens: services.tokens, browser: browser, origin: services.origin, audit: audit))
+        .add(middleware: CredentialMiddleware(keys: services.apiKeys, tokens: services.tokens, browser: browser, origin: services.origin,
+                                             audit: audit, rateLimitAudit: services.rateLimitAudit, limiter: services.partnerLimiter))
+    MetricsController(jobs: services.jobs, achievements: AchievementRepository(database: services.database), audit: services.audit)
+        .addRoutes(to: api)
     try services.apiHandler.registerHandlers(
         on: api, configuration: .init(dateTranscoder: LenientDateTranscoder()))
     return router

@@ -53,6 +53,7 @@ struct ConnectionsController<Context: RequestContext> {
         do {
             try await tokens.revokeGrant(id: grantID, userID: session.userID)
             await audit.record("consent.revoked", "ok", user: session.userID, grant: grantID, detail: ["by": "user"])
+            ServiceMetrics.grantRevoked(by: "user")
         } catch StoreError.notFound {
             return HTMLPage.error("Revoke", "No such connection.", status: .notFound)
         }

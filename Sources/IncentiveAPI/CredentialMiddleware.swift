@@ -15,6 +15,8 @@ struct CredentialMiddleware<Context: RequestContext>: RouterMiddleware {
     let browser: BrowserSession
     let origin: PublicOrigin
     let audit: AuditTrail
+    let rateLimitAudit: RateLimitAudit
+    let limiter: PartnerRateLimiter
 
     static var partnerScope: String { "achievements:read" }
 
@@ -26,13 +28,29 @@ struct CredentialMiddleware<Context: RequestContext>: RouterMiddleware {
             do {
                 identity = try await partner(request)
             } catch let problem as APIProblem {
-                await audit.record("credential.refused", "denied", address: Self.address(context), requestID: context.id,
-                                   detail: ["path": path, "reason": problem.detail ?? ""])
+                // A token we signed names who it was issued to, even when it no longer counts.
+                let claims = bearerToken(request).flatMap { try? tokens.decode(accessToken: $0) }
+                await audit.record(AuditFact(
+                    type: "credential.refused", outcome: "denied", clientID: claims?.clientID, subject: claims?.sub,
+                    grantID: claims?.grantID, jti: claims?.jti, path: path, status: problem.status.code,
+                    address: Self.address(context), requestID: context.id, detail: AuditTrail.json(["reason": problem.detail ?? ""])))
                 throw problem
             }
             let rows = RowCounter()
-            let response = try await RequestIdentity.$partner.withValue(identity) {
-                try await RequestIdentity.$rowsReturned.withValue(rows) { try await next(request, context) }
+            var response: Response
+            do {
+                response = try await RequestIdentity.$partner.withValue(identity) {
+                    try await RequestIdentity.$rowsReturned.withValue(rows) { try await next(request, context) }
+                }
+            } catch {
+                // Errors too are partner-authenticated responses: they carry the quota headers.
+                response = ProblemMiddleware<Context>.response(for: error, logger: context.logger)
+                let state = limiter.current(identity.clientID)
+                response.headers[.rateLimitPolicy] = limiter.policy
+                response.headers[.rateLimit] = limiter.header(state)
+            }
+            if response.status == .tooManyRequests, !rateLimitAudit.count(clientID: identity.clientID) {
+                return response  // counted; the minute's summary row carries it
             }
             await audit.record(AuditFact(
                 type: "partner.call", outcome: response.status.code < 400 ? "ok" : "denied", clientID: identity.clientID,
@@ -59,7 +77,8 @@ struct CredentialMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     private func partner(_ request: Request) async throws -> BearerIdentity {
-        guard let token = bearerToken(request) else { throw APIProblem.invalidToken("a bearer access token is required") }
+        // RFC 6750 §3.1: a request without any credential gets a challenge without an error code.
+        guard let token = bearerToken(request) else { throw APIProblem.bearerRequired }
         do {
             return try await tokens.verifyBearer(token, requiredScope: Self.partnerScope)
         } catch let error as OAuthError where error.code == "insufficient_scope" {

@@ -15,6 +15,7 @@ struct IncentiveAPIHandler: APIProtocol {
     let achievements: AchievementRepository
     let passwordIterations: Int
     let partnerAPI: PartnerAPIHandler
+    let auditAPI: AuditAPIHandler
 
     // MARK: Events
 
@@ -29,6 +30,7 @@ struct IncentiveAPIHandler: APIProtocol {
             eventID: body.eventId, userID: body.userId, type: body._type, value: body.value,
             occurredAt: body.occurredAt, timezone: body.timezone))
         let payload = Components.Schemas.EventResult(result)
+        ServiceMetrics.eventIngested(evaluation: "\(result.outcome)", achievements: payload.achievements.count)
         switch result.outcome {
         case .created: return .created(.init(body: .json(payload)))
         case .pending: return .accepted(.init(body: .json(payload)))
@@ -40,10 +42,7 @@ struct IncentiveAPIHandler: APIProtocol {
 
     func listUserAchievements(_ input: Operations.ListUserAchievements.Input) async throws -> Operations.ListUserAchievements.Output {
         try RequestIdentity.require(anyOf: .eventsWrite, .admin)
-        let after = try ListCursor.decode(input.query.cursor).map { text in
-            guard let sequence = Int64(text) else { throw APIProblem.badRequest("cursor is malformed", field: "cursor") }
-            return sequence
-        }
+        let after = try ListCursor.decodeSequence(input.query.cursor)
         let page = try await achievements.list(userID: input.path.userId, after: after, limit: try ListCursor.limit(input.query.limit))
         return .ok(.init(body: .json(.init(data: page.items.map(Components.Schemas.Achievement.init),
                                           nextCursor: page.nextAfter.map { ListCursor.encode(String($0)) }))))
@@ -190,6 +189,9 @@ struct IncentiveAPIHandler: APIProtocol {
     }
     func revokeMyGrant(_ input: Operations.RevokeMyGrant.Input) async throws -> Operations.RevokeMyGrant.Output {
         try await partnerAPI.revokeMyGrant(input)
+    }
+    func listAuditEvents(_ input: Operations.ListAuditEvents.Input) async throws -> Operations.ListAuditEvents.Output {
+        try await auditAPI.listAuditEvents(input)
     }
     func createSignInLink(_ input: Operations.CreateSignInLink.Input) async throws -> Operations.CreateSignInLink.Output {
         try await partnerAPI.createSignInLink(input)

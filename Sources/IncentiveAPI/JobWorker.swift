@@ -13,6 +13,7 @@ struct JobWorker: Service {
             while !Task.isCancelled {
                 do {
                     let finished = try await queue.runDue()
+                    ServiceMetrics.jobsCompleted(finished)
                     if finished > 0 { logger.info("Evaluation jobs finished", metadata: ["count": "\(finished)"]) }
                 } catch {
                     logger.error("Job queue failed", metadata: ["error": "\(error)"])

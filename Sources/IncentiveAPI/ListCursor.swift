@@ -16,6 +16,14 @@ enum ListCursor {
         return String(decoded.dropFirst(3))
     }
 
+    /// A cursor over a sequence number (achievements, audit rows).
+    static func decodeSequence(_ cursor: String?) throws -> Int64? {
+        try decode(cursor).map { text in
+            guard let sequence = Int64(text) else { throw APIProblem.badRequest("cursor is malformed", field: "cursor") }
+            return sequence
+        }
+    }
+
     /// `limit` within 1...200, default 50.
     static func limit(_ value: Int?) throws -> Int {
         let limit = value ?? 50

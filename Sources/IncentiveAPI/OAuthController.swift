@@ -48,6 +48,7 @@ struct OAuthController<Context: RequestContext> {
         let claims = try? tokens.decode(accessToken: response.accessToken)
         await audit.record(grantType == "refresh_token" ? "token.refreshed" : "token.issued", "ok", client: partner.clientId,
                            grant: claims?.grantID, jti: claims?.jti, requestID: context.id, detail: ["grant_type": grantType])
+        ServiceMetrics.tokenIssued(grantType: grantType)
         return OAuthResponse.json(response)
     }
 

@@ -12,6 +12,7 @@ struct PartnerAPIHandler: Sendable {
     let tokens: TokenService
     let sessions: SessionStore
     let feed: PartnerFeed
+    let cursors: FeedCursor
     let limiter: PartnerRateLimiter
     let origin: PublicOrigin
     let audit: AuditTrail
@@ -29,7 +30,8 @@ struct PartnerAPIHandler: Sendable {
         }
         guard let partner = try await partners.find(identity.clientID) else { throw APIProblem.invalidToken("unknown client") }
         let limit = try ListCursor.limit(input.query.limit)
-        let after = try position(cursor: input.query.cursor, since: input.query.since)
+        let binding = FeedCursor.Binding(clientID: identity.clientID, grantID: identity.grantID, since: input.query.since)
+        let after = try position(cursor: input.query.cursor, binding: binding)
         let fetched = try await feed.page(partner: partner, userID: identity.userID, after: after, limit: limit + 1)
         let page = Array(fetched.prefix(limit))
         RequestIdentity.rowsReturned?.set(page.count)
@@ -45,23 +47,24 @@ struct PartnerAPIHandler: Sendable {
                     .map { tokens.pairwiseIdentifier($0, kind: "evt", clientID: partner.clientId) },
                 periodKey: record.periodKey, sequence: String(record.seq ?? 0))
         }
-        let nextCursor = fetched.count > limit ? page.last.flatMap(\.seq).map { ListCursor.encode(String($0)) } : nil
-        let etag = "\"" + Base64URL.encode(SHA256.hash(Array(data.map { $0.id + $0.subject }.joined(separator: ",").utf8)).prefix(12)) + "\""
+        let nextCursor = fetched.count > limit ? page.last.flatMap(\.seq).map { cursors.issue(after: $0, for: binding) } : nil
+        // Over everything that can change in the response: the rows and whether more follow.
+        let fingerprint = data.map { $0.id + $0.subject }.joined(separator: ",") + "|" + (nextCursor ?? "")
+        let etag = "\"" + Base64URL.encode(SHA256.hash(Array(fingerprint.utf8)).prefix(12)) + "\""
         let rateHeader = limiter.header(decision)
         if input.headers.ifNoneMatch == etag {
             return .notModified(.init(headers: .init(rateLimitPolicy: limiter.policy, rateLimit: rateHeader, eTag: etag)))
         }
-        let link = nextCursor.map { "<\(origin.url)/v1/achievements?limit=\(limit)&cursor=\($0)>; rel=\"next\"" }
+        // `since` was checked to be digits, so it needs no escaping.
+        let sinceParameter = binding.since.map { "&since=\($0)" } ?? ""
+        let link = nextCursor.map { "<\(origin.url)/v1/achievements?limit=\(limit)\(sinceParameter)&cursor=\($0)>; rel=\"next\"" }
         return .ok(.init(headers: .init(link: link, rateLimitPolicy: limiter.policy, rateLimit: rateHeader, eTag: etag),
                          body: .json(.init(data: data, nextCursor: nextCursor))))
     }
 
-    private func position(cursor: String?, since: String?) throws -> Int64 {
-        if let cursor = try ListCursor.decode(cursor) {
-            guard let value = Int64(cursor) else { throw APIProblem.badRequest("cursor is malformed", field: "cursor") }
-            return value
-        }
-        guard let since else { return 0 }
+    private func position(cursor: String?, binding: FeedCursor.Binding) throws -> Int64 {
+        if let cursor { return try cursors.position(of: cursor, for: binding) }
+        guard let since = binding.since else { return 0 }
         guard let value = Int64(since), value >= 0 else { throw APIProblem.badRequest("since must be a sequence from this feed", field: "since") }
         return value
     }
@@ -116,6 +119,7 @@ struct PartnerAPIHandler: Sendable {
         try RequestIdentity.require(anyOf: .admin)
         try await tokens.revokeGrant(id: input.path.grantId)
         await audit.record("consent.revoked", "ok", grant: input.path.grantId, detail: ["by": "admin", "api_key": RequestIdentity.apiKey?.id ?? ""])
+        ServiceMetrics.grantRevoked(by: "admin")
         return .noContent(.init())
     }
 
@@ -132,6 +136,7 @@ struct PartnerAPIHandler: Sendable {
         let user = try RequestIdentity.requireUser()
         try await tokens.revokeGrant(id: input.path.grantId, userID: user.userID)
         await audit.record("consent.revoked", "ok", user: user.userID, grant: input.path.grantId, detail: ["by": "user"])
+        ServiceMetrics.grantRevoked(by: "user")
         return .noContent(.init())
     }
 

@@ -13,13 +13,17 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch {
-            let problem = Self.problem(for: error)
-            if problem.status == .internalServerError {
-                let underlying = (error as? ServerError)?.underlyingError ?? error
-                context.logger.error("Request failed", metadata: ["error": "\(String(reflecting: underlying))"])
-            }
-            return Self.response(problem)
+            return Self.response(for: error, logger: context.logger)
         }
+    }
+
+    static func response(for error: any Error, logger: Logger) -> Response {
+        let problem = problem(for: error)
+        if problem.status == .internalServerError {
+            let underlying = (error as? ServerError)?.underlyingError ?? error
+            logger.error("Request failed", metadata: ["error": "\(String(reflecting: underlying))"])
+        }
+        return response(problem)
     }
 
     static func response(_ problem: APIProblem) -> Response {

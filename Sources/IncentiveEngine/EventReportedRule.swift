@@ -31,7 +31,9 @@ public struct EventReportedRule: IncentiveRule {
     public func completedPeriods(by event: Event, policy: RewardPolicy, ledger: any ActivityLedger) throws -> [CompletedPeriod] {
         guard matcher.matches(event) else { return [] }
         guard policy.repeatable else { return [CompletedPeriod(periodKey: RewardPolicy.oncePeriodKey)] }
+        // Every ordinal so far, not only the newest: a job that runs after later reports arrived
+        // still owes the earlier ones (the evaluator skips the periods already held).
         let ordinal = try ledger.eventCount(matching: matcher, notBefore: policy.notBefore)
-        return [CompletedPeriod(periodKey: String(ordinal))]
+        return (1...max(ordinal, 1)).map { CompletedPeriod(periodKey: String($0)) }
     }
 }

@@ -11,6 +11,11 @@ public struct AchievementRepository: Sendable {
     }
 
     /// A user's achievements in award order; `after` is an award sequence number.
+    /// Every achievement recorded, synchronously or by jobs.
+    public func count() async throws -> Int {
+        try await database.writer.read { db in try AchievementRecord.fetchCount(db) }
+    }
+
     public func list(userID: String, after: Int64?, limit: Int) async throws -> (items: [AchievementRecord], nextAfter: Int64?) {
         try await database.writer.read { db in
             guard try UserRecord.fetchOne(db, key: userID) != nil else { throw StoreError.notFound("user \(userID)") }

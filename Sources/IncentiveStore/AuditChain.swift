@@ -155,17 +155,21 @@ public struct AuditChain: Sendable {
     /// Deletes rows older than `before`, in batches, and appends an anchor row for each batch.
     public func applyRetention(before: Date, batchSize: Int = 500, now: Date = Date()) async throws -> Int {
         var deleted = 0
+        // Rows appended from here on (this run's anchors among them) are never victims of this run.
+        let horizon = try await database.writer.read { db in try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM auditEvent") } ?? 0
         while true {
             let removed: Int = try await database.writer.write { db in
-                let victims = try AuditRecord.filter(Column("at") < before)
+                let victims = try AuditRecord.filter(Column("at") < before && Column("seq") <= horizon)
                     .order(Column("seq")).limit(batchSize).fetchAll(db)
                 // Only a prefix of the chain can go: stop at the first row that must stay.
                 let first = try Int64.fetchOne(db, sql: "SELECT MIN(seq) FROM auditEvent") ?? 0
                 let prefix = victims.enumerated().prefix { $0.offset == Int($0.element.seq! - first) }.map(\.element)
                 guard let last = prefix.last else { return 0 }
-                try db.execute(sql: "DELETE FROM auditEvent WHERE seq <= ?", arguments: [last.seq!])
+                // The anchor goes in first: were the table ever empty, the next row would restart
+                // the sequence at 1 and the chain at the genesis MAC.
                 let anchor = Anchor(lastDeletedSeq: last.seq!, lastDeletedMAC: last.mac, count: prefix.count)
                 try append(AuditFact(type: "audit.anchor", outcome: "ok", detail: anchor.json), at: now, in: db)
+                try db.execute(sql: "DELETE FROM auditEvent WHERE seq <= ?", arguments: [last.seq!])
                 return prefix.count
             }
             deleted += removed

@@ -33,6 +33,7 @@ public struct IncentiveDatabase: Sendable {
         migrator.registerMigration("v3-sessions", migrate: Schema.createSessions)
         migrator.registerMigration("v4-audit", migrate: Schema.createAudit)
         migrator.registerMigration("v5-job-programs", migrate: Schema.addJobPrograms)
+        migrator.registerMigration("v6-partner-feed", migrate: Schema.createPartnerFeed)
         return migrator
     }
 }

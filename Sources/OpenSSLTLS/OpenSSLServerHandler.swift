@@ -1,3 +1,4 @@
+import Metrics
 import NIOCore
 import NIOTLS
 import OpenSSLCrypto
@@ -73,6 +74,7 @@ public final class OpenSSLServerHandler: ChannelDuplexHandler {
         }
         let deadline = context.eventLoop.assumeIsolated().scheduleTask(in: handshakeTimeout) { [self] in
             guard case .handshaking = state else { return }
+            Self.countHandshakeFailure(reason: "timeout")
             context.fireErrorCaught(TLSHandlerError.handshakeTimedOut)
             closeNow(context: context)
         }
@@ -139,6 +141,7 @@ public final class OpenSSLServerHandler: ChannelDuplexHandler {
             }
         case .failed(let error):
             writeNetworkBytes(context: context)  // the alert, if OpenSSL produced one
+            Self.countHandshakeFailure(reason: "protocol")
             context.fireErrorCaught(TLSHandlerError.handshakeFailed(error))
             closeNow(context: context)
         }
@@ -306,6 +309,10 @@ public final class OpenSSLServerHandler: ChannelDuplexHandler {
         encryptPendingWrites(context: context)
         connection?.sendCloseNotify()
         return writeNetworkBytes(context: context)
+    }
+
+    private static func countHandshakeFailure(reason: String) {
+        Counter(label: "incentives_tls_handshake_failures_total", dimensions: [("reason", reason)]).increment()
     }
 
     /// Closes the socket at once, without close_notify (handshake failures, deadlines, errors).

@@ -11,23 +11,23 @@ public struct PartnerFeed: Sendable {
         self.database = database
     }
 
+    /// Achievements after `sequence` the partner may see now, read from its feed index (DESIGN §5).
+    /// The grant check repeats what the index already guarantees, so a page can never outlive a revoke.
     public func page(partner: PartnerRecord, userID: String?, after sequence: Int64, limit: Int) async throws -> [AchievementRecord] {
-        let programs = partner.programIDList
-        guard !programs.isEmpty else { return [] }
         var sql = """
-            SELECT achievement.* FROM achievement
-            WHERE achievement.seq > ? AND achievement.programId IN (\(programs.map { _ in "?" }.joined(separator: ",")))
-              AND EXISTS (SELECT 1 FROM "grant" WHERE "grant".userId = achievement.userId
-                          AND "grant".clientId = ? AND "grant".revokedAt IS NULL)
+            SELECT achievement.* FROM partnerFeedEntry entry JOIN achievement ON achievement.seq = entry.seq
+            WHERE entry.clientId = ? AND entry.seq > ?
             """
-        var arguments: StatementArguments = [sequence]
-        arguments += StatementArguments(programs)
-        arguments += [partner.clientId]
+        var arguments: StatementArguments = [partner.clientId, sequence]
         if let userID {
-            sql += " AND achievement.userId = ?"
+            sql += " AND entry.userId = ?"
             arguments += [userID]
         }
-        sql += " ORDER BY achievement.seq LIMIT ?"
+        sql += """
+             AND EXISTS (SELECT 1 FROM "grant" WHERE "grant".userId = entry.userId AND "grant".clientId = entry.clientId
+                         AND "grant".revokedAt IS NULL)
+            ORDER BY entry.seq LIMIT ?
+            """
         arguments += [limit]
         let (query, values) = (sql, arguments)
         return try await database.writer.read { db in try AchievementRecord.fetchAll(db, sql: query, arguments: values) }

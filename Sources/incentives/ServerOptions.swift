@@ -30,6 +30,9 @@ struct ServerOptions: ParsableArguments {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (env LOG_LEVEL).")
     var logLevel: String?
 
+    @Option(help: "Log format: json (one object per line) or text (env LOG_FORMAT).")
+    var logFormat: String?
+
     @Option(help: "Synchronous evaluation budget in milliseconds; past it events are evaluated by a job (env INCENTIVES_EVALUATION_BUDGET_MS).")
     var evaluationBudgetMs: Int?
 
@@ -38,6 +41,15 @@ struct ServerOptions: ParsableArguments {
 
     @Option(help: "Partner API requests allowed per partner per minute (env INCENTIVES_PARTNER_RATE_LIMIT).")
     var partnerRateLimit: Int?
+
+    @Option(help: "Delete audit rows older than this many days, 0 to keep all (env INCENTIVES_AUDIT_RETENTION_DAYS; default 400).")
+    var auditRetentionDays: Double?
+
+    @Option(help: "Seconds a client has to send a complete request head (env INCENTIVES_REQUEST_HEAD_TIMEOUT; default 20).")
+    var requestHeadTimeout: Int?
+
+    @Option(help: "Seconds a client has to send a request body after its head (env INCENTIVES_REQUEST_BODY_TIMEOUT; default 60).")
+    var requestBodyTimeout: Int?
 
     @Flag(help: .hidden)
     var enableTestRoutes = false
@@ -70,6 +82,10 @@ struct ServerOptions: ParsableArguments {
             guard let parsed = Logger.Level(rawValue: level) else { throw ValidationError("unknown log level \(level)") }
             configuration.logLevel = parsed
         }
+        if let format = value(logFormat, "LOG_FORMAT") {
+            guard ["json", "text"].contains(format) else { throw ValidationError("log format must be json or text, got \(format)") }
+            configuration.logsJSON = format == "json"
+        }
         if let budget = value(evaluationBudgetMs.map(String.init), "INCENTIVES_EVALUATION_BUDGET_MS") {
             guard let milliseconds = Int(budget), milliseconds >= 0 else { throw ValidationError("evaluation budget must be >= 0 ms") }
             configuration.evaluationBudgetMilliseconds = milliseconds
@@ -81,6 +97,18 @@ struct ServerOptions: ParsableArguments {
         if let limit = value(partnerRateLimit.map(String.init), "INCENTIVES_PARTNER_RATE_LIMIT") {
             guard let perMinute = Int(limit), perMinute >= 1 else { throw ValidationError("partner rate limit must be >= 1 per minute") }
             configuration.partnerRequestsPerMinute = perMinute
+        }
+        if let retention = value(auditRetentionDays.map { String($0) }, "INCENTIVES_AUDIT_RETENTION_DAYS") {
+            guard let days = Double(retention), days >= 0 else { throw ValidationError("audit retention must be >= 0 days") }
+            configuration.auditRetentionDays = days == 0 ? nil : days
+        }
+        if let seconds = value(requestHeadTimeout.map(String.init), "INCENTIVES_REQUEST_HEAD_TIMEOUT") {
+            guard let head = Int(seconds), head >= 1 else { throw ValidationError("request head timeout must be >= 1 s") }
+            configuration.requestHeadTimeoutSeconds = head
+        }
+        if let seconds = value(requestBodyTimeout.map(String.init), "INCENTIVES_REQUEST_BODY_TIMEOUT") {
+            guard let body = Int(seconds), body >= 1 else { throw ValidationError("request body timeout must be >= 1 s") }
+            configuration.requestBodyTimeoutSeconds = body
         }
         configuration.enablesTestRoutes = enableTestRoutes
         configuration.servesPlainHTTPForBenchmarks = benchmarkPlainHTTP

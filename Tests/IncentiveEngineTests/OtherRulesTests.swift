@@ -22,6 +22,23 @@ struct OtherRulesTests {
         #expect(try s.log("fact", "gave birth", daysAgo: 0) == ["every"])
     }
 
+    @Test("a repeatable event-reported program evaluated late (by jobs, after more reports arrived) rewards every report")
+    func lateRepeatableReports() throws {
+        let s = Scenario()
+        s.program("every", try EventReportedRule(type: "fact", value: nil), repeatable: true)
+        let reports = (1...3).map {
+            Event(id: "late\($0)", userID: "u1", type: "fact", value: "x", occurredAt: s.instant(daysAgo: 0), timeZone: s.timeZone)
+        }
+        reports.forEach(s.ledger.record)
+        var earned: [Award] = []
+        for report in reports {
+            let awards = try s.evaluator.evaluate(report, programs: s.programs, ledger: s.ledger, now: s.now)
+            s.ledger.grant(awards)
+            earned += awards
+        }
+        #expect(earned.map(\.periodKey).sorted() == ["1", "2", "3"])
+    }
+
     @Test("total-events: the count-th matching event; repeatable every count events")
     func totalEvents() throws {
         let s = Scenario()

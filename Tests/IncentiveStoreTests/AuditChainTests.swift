@@ -83,6 +83,8 @@ struct AuditChainTests {
         #expect(try await chain.applyRetention(before: Date(), batchSize: 100) == 22)
         guard case .intact = try await chain.verify() else { Issue.record("a second retention broke the chain"); return }
         try await chain.append(AuditFact(type: "sign_in", outcome: "ok"))
+        let sequences = try await chain.rows().compactMap(\.seq)
+        #expect(sequences.count == 2 && sequences.allSatisfy { $0 > 31 })  // the sequence goes on after deleting every row
         try await sql(f, "DELETE FROM auditEvent WHERE type = 'audit.anchor'")
         guard case .broken = try await chain.verify() else { Issue.record("missing anchors went unnoticed"); return }
     }

@@ -3,6 +3,7 @@ import base64
 import hashlib
 import hmac
 import json
+import subprocess
 import threading
 
 import requests
@@ -75,7 +76,10 @@ def test_partners_see_only_their_programs_and_granted_users(server, admin, app_k
     assert {r["subject"] for r in wide.json()["data"]} >= {subject_a}
     assert all(r["program_id"] == program_a for r in wide.json()["data"])
     assert a.feed(machine, limit=1).headers.get("Link", "").endswith('rel="next"')
-    assert a.feed(machine, **{"limit": 0}).status_code == 400
+    malformed = a.feed(machine, **{"limit": 0})
+    assert malformed.status_code == 400 and malformed.headers["RateLimit"].startswith('"partner";r=')  # quota headers on errors too
+    anonymous = requests.get(f"{server.base_url}/v1/achievements", verify=server.ca, timeout=30)
+    assert anonymous.status_code == 401 and "error=" not in anonymous.headers["WWW-Authenticate"]  # RFC 6750 §3.1
 
     # The user revokes partner A on the connections page: the very next call with the live token is 401.
     browser = Browser(server)
@@ -229,7 +233,7 @@ def test_sign_in_link_is_single_use(server, admin, app_key):
 
 
 def test_rate_limit_per_partner(fresh_folder):
-    from conftest import Api, create_api_key, start_server
+    from conftest import BINARY, Api, create_api_key, start_server
     server = start_server(fresh_folder, "--partner-rate-limit", "3")
     try:
         admin = Api(server, create_api_key(fresh_folder, "admin"))
@@ -245,7 +249,16 @@ def test_rate_limit_per_partner(fresh_folder):
         assert limited.headers["RateLimit-Policy"] == '"partner";q=3;w=60' and limited.headers["RateLimit"].startswith('"partner";r=0')
         assert b.feed(token_b).status_code == 200  # another partner is unaffected
     finally:
-        server.stop()
+        server.stop()  # graceful: the minute's summary row is written on the way out
+    refused = sum(r.status_code == 429 for r in responses)
+    rows = [json.loads(line) for line in subprocess.run(
+        [str(BINARY), "audit", "export", "--data-dir", str(fresh_folder / "data")],
+        capture_output=True, text=True, timeout=120, check=True).stdout.splitlines()]
+    own = [r for r in rows if r.get("clientId") == a.client_id and r.get("status") == 429]
+    summaries = [r for r in rows if r.get("clientId") == a.client_id and r["type"] == "rate_limited.summary"]
+    print(f"{refused} refusals audited as {len(own)} rows and {len(summaries)} summaries")
+    assert 1 <= len(own) <= 2  # one row per client and minute (the calls may straddle a minute)
+    assert len(own) + sum(int(json.loads(s["detail"])["refusals"]) - 1 for s in summaries) == refused
 
 
 def test_partners_cannot_join_their_views(server, admin, app_key):

@@ -1,0 +1,37 @@
+import Foundation
+import OpenSSLCrypto
+
+/// The partner feed's `next_cursor`: the last award sequence of a page and a MAC (under a key in the
+/// data folder) binding it to the client and the query it came from. A cursor that was altered,
+/// belongs to another client, or comes from another query (user-bound vs partner-wide, other `since`)
+/// is refused with 400.
+struct FeedCursor: Sendable {
+    /// What a cursor is bound to besides its position.
+    struct Binding: Equatable {
+        let clientID: String
+        /// The grant of a user-bound token, or nil for the partner-wide feed.
+        let grantID: String?
+        let since: String?
+    }
+
+    let key: [UInt8]
+
+    func issue(after sequence: Int64, for binding: Binding) -> String {
+        "\(sequence).\(Base64URL.encode(mac(sequence, binding)))"
+    }
+
+    func position(of cursor: String, for binding: Binding) throws -> Int64 {
+        let parts = cursor.split(separator: ".", omittingEmptySubsequences: false)
+        guard cursor.count <= 200, parts.count == 2, let sequence = Int64(parts[0]), sequence >= 0,
+              let sent = Base64URL.decode(String(parts[1])),
+              ConstantTime.equals(sent, mac(sequence, binding))
+        else { throw APIProblem.badRequest("cursor is not one this feed issued to this client for this query", field: "cursor") }
+        return sequence
+    }
+
+    private func mac(_ sequence: Int64, _ binding: Binding) -> [UInt8] {
+        let message = ["feed-cursor-v1", binding.clientID, binding.grantID ?? "*", binding.since ?? "", String(sequence)]
+            .joined(separator: "\n")
+        return Array(HMACSHA256.authenticationCode(for: Array(message.utf8), key: key).prefix(16))
+    }
+}

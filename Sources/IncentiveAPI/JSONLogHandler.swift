@@ -1,0 +1,40 @@
+import Foundation
+import IncentiveStore
+public import Logging
+import Synchronization
+
+/// One JSON object per line on standard error: time, level, logger, message and metadata (which
+/// carries `hb.request.id` inside a request). Nothing secret is ever put into log metadata: tokens,
+/// keys, passwords and query strings stay out at the call sites (see `AccessLogMiddleware`).
+public struct JSONLogHandler: LogHandler {
+    public var metadata: Logger.Metadata = [:]
+    public var logLevel: Logger.Level = .info
+    let label: String
+
+    public init(label: String) {
+        self.label = label
+    }
+
+    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    public func log(level: Logger.Level, message: Logger.Message, metadata extra: Logger.Metadata?,
+                    source: String, file: String, function: String, line: UInt) {
+        var fields: [String: String] = [:]
+        for (key, value) in metadata.merging(extra ?? [:], uniquingKeysWith: { $1 }) {
+            fields[key] = "\(value)"
+        }
+        fields["time"] = Date().formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+        fields["level"] = level.rawValue
+        fields["logger"] = label
+        fields["message"] = "\(message)"
+        guard var encoded = try? JSONEncoder.sortedKeys.encode(fields) else { return }
+        encoded.append(UInt8(ascii: "\n"))
+        Self.output.withLock { _ in FileHandle.standardError.write(encoded) }
+    }
+
+    /// Keeps lines whole when several threads log at once.
+    private static let output = Mutex(())
+}
