@@ -14,6 +14,7 @@ import pytest
 
 from conftest import Api, ROOT, create_api_key, start_server
 from oauth_helpers import Browser, authorization_code_token
+from spec_examples import SpecExamples
 from test_oauth_flow import REDIRECT
 
 HERE = Path(__file__).resolve().parent
@@ -36,6 +37,23 @@ def test_spec_is_valid_openapi_3_1():
     document, _ = read_from_filename(str(SPEC))
     assert document["openapi"].startswith("3.1")
     validate(document, cls=OpenAPIV31SpecValidator)
+
+
+def test_every_parameter_header_and_body_has_an_example_that_fits_its_schema():
+    import yaml
+    from jsonschema import Draft202012Validator
+    from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT202012
+    document = yaml.safe_load(SPEC.read_text())
+    examples = SpecExamples(document).collect()
+    assert not examples.missing, "without an example: " + ", ".join(examples.missing)
+    registry = Registry().with_resource("urn:openapi", Resource(document, specification=DRAFT202012))
+    failures = []
+    for example in examples.found:
+        validator = Draft202012Validator({"$ref": f"urn:openapi#{example.pointer}"}, registry=registry)
+        failures += [f"{example.where}: {error.message[:200]}" for error in validator.iter_errors(example.value)]
+    assert not failures, "\n".join(failures)
+    assert len(examples.found) > 200
 
 
 @pytest.fixture(scope="module")
