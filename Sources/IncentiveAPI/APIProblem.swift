@@ -34,6 +34,9 @@ struct APIProblem: Error, Sendable, Equatable {
         APIProblem(status: .conflict, title: "Conflict", detail: detail)
     }
 
+    static let bearerRequired = APIProblem(status: .unauthorized, title: "Unauthorized", detail: "a bearer access token is required",
+                                           wwwAuthenticate: #"Bearer realm="incentives""#)
+
     static func invalidToken(_ detail: String) -> APIProblem {
         APIProblem(status: .unauthorized, title: "Unauthorized", detail: detail,
                    wwwAuthenticate: #"Bearer error="invalid_token", error_description="\#(detail.replacingOccurrences(of: "\"", with: "'"))""#)

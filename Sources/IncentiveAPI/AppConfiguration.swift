@@ -14,6 +14,10 @@ public struct AppConfiguration: Sendable {
     public var certificatePath: String?
     public var privateKeyPath: String?
     public var handshakeTimeoutSeconds = 5
+    /// A request head must be complete this long after the connection opened or the last response.
+    public var requestHeadTimeoutSeconds = 20
+    /// A request body must be complete this long after its head.
+    public var requestBodyTimeoutSeconds = 60
     public var maximumConnections = 16_384
     public var logLevel = Logger.Level.info
     /// JSON lines on standard error (the default), or swift-log's plain text.

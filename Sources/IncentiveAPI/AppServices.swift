@@ -19,6 +19,7 @@ public struct AppServices: Sendable {
     public let origin: PublicOrigin
     let auditTrail: AuditTrail
     let rateLimitAudit = RateLimitAudit()
+    let partnerLimiter: PartnerRateLimiter
     let apiHandler: IncentiveAPIHandler
 
     public static let apiKeyHMACKeyFile = "api-key-hmac.key"
@@ -40,7 +41,8 @@ public struct AppServices: Sendable {
         partners = PartnerRegistry(database: database, hmacKey: oauthKey)
         sessions = SessionStore(database: database, hmacKey: oauthKey)
         audit = AuditChain(database: database, key: try Self.auditKey(configuration: configuration))
-        auditTrail = AuditTrail(chain: audit, logger: Logger(label: "incentives.audit"))
+        partnerLimiter = PartnerRateLimiter(quota: configuration.partnerRequestsPerMinute)
+        auditTrail = AuditTrail(writer: AuditGroupCommit(chain: audit), logger: Logger(label: "incentives.audit"))
         tokens = TokenService(
             settings: TokenSettings(origin: origin), database: database, keys: keys, hmacKey: oauthKey,
             pairwiseKey: try SecretKeyFile.loadOrCreate(data.appendingPathComponent(Self.pairwiseKeyFile)))
@@ -57,7 +59,7 @@ public struct AppServices: Sendable {
             partnerAPI: PartnerAPIHandler(partners: partners, tokens: tokens, sessions: sessions,
                                           feed: PartnerFeed(database: database),
                                           cursors: FeedCursor(key: try SecretKeyFile.loadOrCreate(data.appendingPathComponent(Self.feedCursorKeyFile))),
-                                          limiter: PartnerRateLimiter(quota: configuration.partnerRequestsPerMinute), origin: origin,
+                                          limiter: partnerLimiter, origin: origin,
                                           audit: auditTrail),
             auditAPI: AuditAPIHandler(chain: audit))
     }

@@ -51,12 +51,16 @@ public func buildApplication(
 }
 
 func buildServer(configuration: AppConfiguration) throws -> HTTPServerBuilder {
-    if configuration.servesPlainHTTPForBenchmarks { return .http1() }
+    let deadlines = (head: TimeAmount.seconds(Int64(configuration.requestHeadTimeoutSeconds)),
+                     body: TimeAmount.seconds(Int64(configuration.requestBodyTimeoutSeconds)))
+    let http1 = HTTP1Channel.Configuration(
+        additionalChannelHandlers: [RequestDeadlineHandler(headTimeout: deadlines.head, bodyTimeout: deadlines.body)])
+    if configuration.servesPlainHTTPForBenchmarks { return .http1(configuration: http1) }
     let tls = TLSServerConfiguration(
         context: try TLSMaterial.serverContext(for: configuration),
         handshakeTimeout: .seconds(Int64(configuration.handshakeTimeoutSeconds)),
         maximumConnections: configuration.maximumConnections)
-    return .http1OverOpenSSL(tls: tls)
+    return .http1OverOpenSSL(http1, tls: tls)
 }
 
 func buildRouter(configuration: AppConfiguration, services: AppServices) throws -> Router<AppRequestContext> {
@@ -79,7 +83,7 @@ func buildRouter(configuration: AppConfiguration, services: AppServices) throws 
         .add(middleware: ResponseHeaderDecodingMiddleware())
         .add(middleware: RequestBodyMiddleware())
         .add(middleware: CredentialMiddleware(keys: services.apiKeys, tokens: services.tokens, browser: browser, origin: services.origin,
-                                             audit: audit, rateLimitAudit: services.rateLimitAudit))
+                                             audit: audit, rateLimitAudit: services.rateLimitAudit, limiter: services.partnerLimiter))
     MetricsController(jobs: services.jobs, achievements: AchievementRepository(database: services.database), audit: services.audit)
         .addRoutes(to: api)
     try services.apiHandler.registerHandlers(

@@ -3,15 +3,16 @@ import IncentiveStore
 import Logging
 import PartnerAuth
 
-/// Records the facts the security team audits. Each `record` returns only once its row is durable,
-/// so no response leaves before its audit row (DESIGN §6).
+/// Records the facts the security team audits. Each `record` returns only once its row is durable
+/// (group-committed with the rows of concurrent requests), so no response leaves before its audit
+/// row (DESIGN §6).
 struct AuditTrail: Sendable {
-    let chain: AuditChain
+    let writer: AuditGroupCommit
     let logger: Logger
 
     func record(_ fact: AuditFact) async {
         do {
-            let head = try await chain.append(fact)
+            let head = try await writer.append(fact)
             logger.debug("Audit row appended", metadata: ["audit.type": "\(fact.type)", "audit.head": "\(head)"])
         } catch {
             // Losing an audit row silently would defeat the log: make it loud.

@@ -16,6 +16,7 @@ struct CredentialMiddleware<Context: RequestContext>: RouterMiddleware {
     let origin: PublicOrigin
     let audit: AuditTrail
     let rateLimitAudit: RateLimitAudit
+    let limiter: PartnerRateLimiter
 
     static var partnerScope: String { "achievements:read" }
 
@@ -36,8 +37,17 @@ struct CredentialMiddleware<Context: RequestContext>: RouterMiddleware {
                 throw problem
             }
             let rows = RowCounter()
-            let response = try await RequestIdentity.$partner.withValue(identity) {
-                try await RequestIdentity.$rowsReturned.withValue(rows) { try await next(request, context) }
+            var response: Response
+            do {
+                response = try await RequestIdentity.$partner.withValue(identity) {
+                    try await RequestIdentity.$rowsReturned.withValue(rows) { try await next(request, context) }
+                }
+            } catch {
+                // Errors too are partner-authenticated responses: they carry the quota headers.
+                response = ProblemMiddleware<Context>.response(for: error, logger: context.logger)
+                let state = limiter.current(identity.clientID)
+                response.headers[.rateLimitPolicy] = limiter.policy
+                response.headers[.rateLimit] = limiter.header(state)
             }
             if response.status == .tooManyRequests, !rateLimitAudit.count(clientID: identity.clientID) {
                 return response  // counted; the minute's summary row carries it
@@ -67,7 +77,8 @@ struct CredentialMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     private func partner(_ request: Request) async throws -> BearerIdentity {
-        guard let token = bearerToken(request) else { throw APIProblem.invalidToken("a bearer access token is required") }
+        // RFC 6750 §3.1: a request without any credential gets a challenge without an error code.
+        guard let token = bearerToken(request) else { throw APIProblem.bearerRequired }
         do {
             return try await tokens.verifyBearer(token, requiredScope: Self.partnerScope)
         } catch let error as OAuthError where error.code == "insufficient_scope" {

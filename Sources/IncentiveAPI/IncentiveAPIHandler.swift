@@ -111,6 +111,7 @@ struct IncentiveAPIHandler: APIProtocol {
         guard case .json(let body) = input.body else { throw APIProblem.badRequest("expected JSON") }
         if let name = body.name { try Validate.length(name, "name", 1...200) }
         if let rewardName = body.rewardName { try Validate.length(rewardName, "reward_name", 1...200) }
+        if let description = body.rewardDescription { try Validate.length(description, "reward_description", 0...2000) }
         let patch = ProgramRepository.Patch(active: body.active, endsAt: body.endsAt.map { .some($0) }, name: body.name,
                                             rewardName: body.rewardName, rewardDescription: body.rewardDescription.map { .some($0) })
         let program = try await programs.update(employerID: input.path.employerId, programID: input.path.programId, patch)

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Synchronization
 
 /// Requests per partner in fixed windows (`RateLimit-Policy: "partner";q=600;w=60`), in memory.
@@ -31,7 +32,21 @@ final class PartnerRateLimiter: Sendable {
         }
     }
 
+    /// The client's standing in the current window, without using any of its quota.
+    func current(_ clientID: String, now: Date = Date()) -> Decision {
+        let second = Int(now.timeIntervalSince1970)
+        let windowStart = second - second % window
+        let used = counters.withLock { counters in counters[clientID].flatMap { $0.windowStart == windowStart ? $0.used : nil } ?? 0 }
+        return Decision(allowed: used < quota, remaining: quota - used, resetSeconds: windowStart + window - second)
+    }
+
     var policy: String { #""partner";q=\#(quota);w=\#(window)"# }
 
     func header(_ decision: Decision) -> String { #""partner";r=\#(decision.remaining);t=\#(decision.resetSeconds)"# }
+}
+
+extension HTTPField.Name {
+    /// draft-ietf-httpapi-ratelimit-headers-11.
+    static let rateLimitPolicy = Self("RateLimit-Policy")!
+    static let rateLimit = Self("RateLimit")!
 }

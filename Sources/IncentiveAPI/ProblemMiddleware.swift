@@ -13,13 +13,17 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch {
-            let problem = Self.problem(for: error)
-            if problem.status == .internalServerError {
-                let underlying = (error as? ServerError)?.underlyingError ?? error
-                context.logger.error("Request failed", metadata: ["error": "\(String(reflecting: underlying))"])
-            }
-            return Self.response(problem)
+            return Self.response(for: error, logger: context.logger)
         }
+    }
+
+    static func response(for error: any Error, logger: Logger) -> Response {
+        let problem = problem(for: error)
+        if problem.status == .internalServerError {
+            let underlying = (error as? ServerError)?.underlyingError ?? error
+            logger.error("Request failed", metadata: ["error": "\(String(reflecting: underlying))"])
+        }
+        return response(problem)
     }
 
     static func response(_ problem: APIProblem) -> Response {
@@ -55,6 +59,10 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
 
     private static func problem(forServerError error: ServerError) -> APIProblem {
         let underlying = error.underlyingError
+        // No operation of ours takes a body on these methods, so the value that failed was a parameter.
+        if let decoding = underlying as? DecodingError, [.get, .head, .delete].contains(error.request.method) {
+            return .badRequest("A query or path parameter is malformed: \(reason(of: decoding))")
+        }
         if underlying is ServerError || underlying is APIProblem || underlying is IntakeError
             || underlying is StoreError || underlying is RuleParameterError || underlying is DecodingError {
             return problem(for: underlying)
@@ -90,18 +98,24 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     private static func problem(for error: DecodingError) -> APIProblem {
-        let (path, reason): ([any CodingKey], String) = switch error {
-        case .keyNotFound(let key, let context): (context.codingPath + [key], "is required")
-        case .typeMismatch(_, let context): (context.codingPath, "has the wrong type")
-        case .valueNotFound(_, let context): (context.codingPath, "must not be null")
-        case .dataCorrupted(let context): (context.codingPath, context.debugDescription)
-        @unknown default: ([], "is malformed")
-        }
+        let (path, reason) = pathAndReason(of: error)
         let field = path.map(\.stringValue).filter { !$0.hasPrefix("Index ") }.joined(separator: ".")
         if reason.contains("discriminator") || String(describing: error).contains("discriminator") {
             return .unprocessable(field: "incentive", reason: "is not in the catalogue (\(IncentiveCatalogue.kinds.map { $0.kind }.joined(separator: ", ")))")
         }
         return .badRequest(field.isEmpty ? "The body is not valid JSON for this operation: \(reason)" : "\(field) \(reason)",
                            field: field.isEmpty ? nil : field)
+    }
+
+    private static func reason(of error: DecodingError) -> String { pathAndReason(of: error).reason }
+
+    private static func pathAndReason(of error: DecodingError) -> (path: [any CodingKey], reason: String) {
+        switch error {
+        case .keyNotFound(let key, let context): (context.codingPath + [key], "is required")
+        case .typeMismatch(_, let context): (context.codingPath, "has the wrong type")
+        case .valueNotFound(_, let context): (context.codingPath, "must not be null")
+        case .dataCorrupted(let context): (context.codingPath, context.debugDescription)
+        @unknown default: ([], "is malformed")
+        }
     }
 }

@@ -31,6 +31,8 @@ package enum ProgramDraftMapping {
     ) throws -> ProgramRepository.Draft {
         try Validate.length(name, "name", 1...200)
         try Validate.length(reward.name, "reward.name", 1...200)
+        if let description = reward.description { try Validate.length(description, "reward.description", 0...2000) }
+        if let payload = reward.payload { try Validate.length(payload, "reward.payload", 0...10000) }
         if let startsAt, let endsAt, endsAt <= startsAt {
             throw APIProblem.unprocessable(field: "ends_at", reason: "must be after starts_at")
         }
@@ -50,8 +52,8 @@ package enum ProgramDraftMapping {
 
 /// Human-readable parameter descriptions for the catalogue listing.
 enum CatalogueParameters {
-    static func describe(_ kind: any IncentiveRule.Type) -> OpenAPIObjectContainer {
-        let fields: [String: String] = switch kind.kind {
+    static func describe(_ kind: any IncentiveRule.Type) -> [String: String] {
+        switch kind.kind {
         case ConsecutiveDaysRule.kind:
             ["days": "integer >= 2, required", "types": "list of event types (any of them), optional", "value": "exact value, optional"]
         case EventReportedRule.kind:
@@ -59,14 +61,5 @@ enum CatalogueParameters {
         default:
             ["count": "integer >= 1, required", "types": "list of event types (any of them), optional", "value": "exact value, optional"]
         }
-        return OpenAPIObjectContainer(fields)
-    }
-}
-
-import OpenAPIRuntime
-
-extension OpenAPIObjectContainer {
-    init(_ fields: [String: String]) {
-        self = (try? OpenAPIObjectContainer(unvalidatedValue: fields)) ?? OpenAPIObjectContainer()
     }
 }

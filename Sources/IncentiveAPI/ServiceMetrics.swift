@@ -1,4 +1,4 @@
-public import Metrics
+import Metrics
 import Prometheus
 
 /// The service's own counters (swift-metrics, exported as Prometheus text by `GET /metrics`).

@@ -45,6 +45,12 @@ struct ServerOptions: ParsableArguments {
     @Option(help: "Delete audit rows older than this many days, 0 to keep all (env INCENTIVES_AUDIT_RETENTION_DAYS; default 400).")
     var auditRetentionDays: Double?
 
+    @Option(help: "Seconds a client has to send a complete request head (env INCENTIVES_REQUEST_HEAD_TIMEOUT; default 20).")
+    var requestHeadTimeout: Int?
+
+    @Option(help: "Seconds a client has to send a request body after its head (env INCENTIVES_REQUEST_BODY_TIMEOUT; default 60).")
+    var requestBodyTimeout: Int?
+
     @Flag(help: .hidden)
     var enableTestRoutes = false
 
@@ -95,6 +101,14 @@ struct ServerOptions: ParsableArguments {
         if let retention = value(auditRetentionDays.map { String($0) }, "INCENTIVES_AUDIT_RETENTION_DAYS") {
             guard let days = Double(retention), days >= 0 else { throw ValidationError("audit retention must be >= 0 days") }
             configuration.auditRetentionDays = days == 0 ? nil : days
+        }
+        if let seconds = value(requestHeadTimeout.map(String.init), "INCENTIVES_REQUEST_HEAD_TIMEOUT") {
+            guard let head = Int(seconds), head >= 1 else { throw ValidationError("request head timeout must be >= 1 s") }
+            configuration.requestHeadTimeoutSeconds = head
+        }
+        if let seconds = value(requestBodyTimeout.map(String.init), "INCENTIVES_REQUEST_BODY_TIMEOUT") {
+            guard let body = Int(seconds), body >= 1 else { throw ValidationError("request body timeout must be >= 1 s") }
+            configuration.requestBodyTimeoutSeconds = body
         }
         configuration.enablesTestRoutes = enableTestRoutes
         configuration.servesPlainHTTPForBenchmarks = benchmarkPlainHTTP

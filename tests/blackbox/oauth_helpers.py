@@ -77,3 +77,16 @@ def create_partner(folder, name: str, redirect_uri: str, programs=()) -> tuple[s
     out = subprocess.run(args, capture_output=True, text=True, check=True, timeout=60).stdout
     values = dict(line.split("=", 1) for line in out.strip().splitlines())
     return values["client_id"], values["client_secret"]
+
+
+def authorization_code_token(server, client_id: str, secret: str, redirect_uri: str, username: str, password: str) -> dict:
+    """The real code flow with PKCE through a fresh browser: authorize, sign in, consent, exchange the code."""
+    from authlib.common.security import generate_token
+    from authlib.integrations.requests_client import OAuth2Session
+    client = OAuth2Session(client_id, secret, scope="achievements:read", redirect_uri=redirect_uri, code_challenge_method="S256")
+    client.trust_env = False  # else REQUESTS_CA_BUNDLE would override our CA
+    client.verify = server.ca
+    verifier = generate_token(48)
+    url, _ = client.create_authorization_url(f"{server.base_url}/oauth/authorize", code_verifier=verifier)
+    location = Browser(server).authorize(url, username, password)
+    return client.fetch_token(f"{server.base_url}/oauth/token", authorization_response=location, code_verifier=verifier)

@@ -76,7 +76,10 @@ def test_partners_see_only_their_programs_and_granted_users(server, admin, app_k
     assert {r["subject"] for r in wide.json()["data"]} >= {subject_a}
     assert all(r["program_id"] == program_a for r in wide.json()["data"])
     assert a.feed(machine, limit=1).headers.get("Link", "").endswith('rel="next"')
-    assert a.feed(machine, **{"limit": 0}).status_code == 400
+    malformed = a.feed(machine, **{"limit": 0})
+    assert malformed.status_code == 400 and malformed.headers["RateLimit"].startswith('"partner";r=')  # quota headers on errors too
+    anonymous = requests.get(f"{server.base_url}/v1/achievements", verify=server.ca, timeout=30)
+    assert anonymous.status_code == 401 and "error=" not in anonymous.headers["WWW-Authenticate"]  # RFC 6750 §3.1
 
     # The user revokes partner A on the connections page: the very next call with the live token is 401.
     browser = Browser(server)

@@ -30,10 +30,11 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--long", action="store_true", help=f"kill the server {LONG_KILLS} times instead of {SHORT_KILLS}")
     parser.add_argument("--kills", type=int, help="number of kills (overrides --long)")
     parser.add_argument("--seed", type=int, help="random seed (printed at the start; replays the same choices)")
-    parser.add_argument("--min-load", type=float, default=2.0, help="shortest load before a kill, seconds")
+    parser.add_argument("--min-load", type=float, default=0.5, help="shortest load before a kill, seconds")
     parser.add_argument("--max-load", type=float, default=6.0, help="longest load before a kill, seconds")
     parser.add_argument("--users", type=int, default=40, help="users events are logged for (besides the members)")
     parser.add_argument("--members", type=int, default=4, help="users with passwords who grant partners access")
+    parser.add_argument("--writers", type=int, default=3, help="threads posting events")
     parser.add_argument("--keep", action="store_true", help="keep the data folder even when every check held")
     parser.add_argument("--sabotage", choices=sorted(sabotage.KINDS),
                         help="break the database after a kill, to see the checks catch it (the run must fail)")
@@ -46,6 +47,9 @@ def parse_args() -> argparse.Namespace:
 def crash_and_recover(world: World, server: ServerProcess, checker: Checker, budget: int, args) -> str:
     """SIGKILL mid-load, check the files as left, restart on the same data, check again."""
     world.gate.shut()  # new requests wait; those in flight are cut by the kill
+    if not server.running:
+        world.ledger.violation(f"the server exited by itself (code {server.process.returncode}) before the kill; "
+                               f"see {server.log_path}")
     server.kill()
     if not world.gate.drain(timeout=120):
         world.ledger.violation("requests still hung 120 s after the server was killed")
@@ -87,6 +91,9 @@ def report(world: World, checker: Checker, kills: int, seconds: float) -> None:
 
 def main() -> int:
     args = parse_args()
+    if not BINARY.is_file():
+        print(f"CHAOS ERROR: no server binary at {BINARY}: run `swift build` or set INCENTIVES_BIN")
+        return 2
     rng = random.Random(args.seed)
     folder = Path(tempfile.mkdtemp(prefix="incentives-chaos-"))
     print(f"chaos: {args.kills} kills, seed {args.seed}, binary {BINARY}, data in {folder}", flush=True)
@@ -101,7 +108,7 @@ def main() -> int:
         checker = Checker(world, server)
         print(f"seeded {len(users)} users, {len(members)} members, {len(partners)} partners "
               f"in {time.monotonic() - started:.0f}s", flush=True)
-        workers = start_workers(world, args.seed)
+        workers = start_workers(world, args.seed, event_writers=args.writers)
         for kills in range(1, args.kills + 1):
             load = rng.uniform(args.min_load, args.max_load)
             world.stopping.wait(load)

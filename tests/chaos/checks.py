@@ -6,12 +6,13 @@ generation is up, with the load paused."""
 import hashlib
 import hmac
 import json
+import re
 import sqlite3
 import time
 from collections import Counter, defaultdict
 from contextlib import closing
 
-from clients import PartnerClient
+from clients import PartnerClient, jwt_claims
 from server import ServerProcess
 from workload import World
 
@@ -138,6 +139,8 @@ class Checker:
             return self.fail(f"{name}: its acknowledged refresh token is not stored in it")
         revoked = families[family.family_id][1] is not None or grants.get(family.grant_id) is not None
         rotated = row[1] is not None
+        if family.in_doubt:
+            family.rotated_at_crash = rotated
         if rotated and not (family.in_doubt or family.orphaned):
             self.fail(f"{name}: the acknowledged token was rotated, yet no refresh of it went unanswered")
         if family.orphaned and not rotated and not revoked:
@@ -174,6 +177,20 @@ class Checker:
             if calls[jti] < pages:
                 self.fail(f"{pages} feed pages answered 200 to {jti}, but only {calls[jti]} partner.call audit rows")
         self.check_audit_tail(db)
+        self.check_logged_heads(db)
+
+    def logged_heads(self) -> list[str]:
+        """The audit heads the server wrote to its log (DESIGN §6: what an operator verifies against)."""
+        # JSON lines ("audit.head":"...") by default, key=value with --log-format text.
+        return re.findall(r'audit\.head"?[=:]"?([0-9a-f]{64})', self.server.log_path.read_text(errors="replace"))
+
+    def check_logged_heads(self, db) -> None:
+        """Every head the server logged was committed, so it must have survived the crash."""
+        macs = {row[0] for row in db.execute("SELECT mac FROM auditEvent")}
+        heads = set(self.logged_heads()) - {"0" * 64}
+        for head in heads - macs:
+            self.fail(f"the server logged audit head {head}, but no audit row has that MAC after the crash")
+        self.counts["logged audit heads found"] = len(heads)
 
     def check_audit_tail(self, db) -> None:
         if self.audit_tail:
@@ -186,6 +203,7 @@ class Checker:
     def check_no_dead_jobs(self, db) -> None:
         for job_id, event_seq, error in db.execute("SELECT id, eventSeq, lastError FROM job WHERE state = 'dead'"):
             self.fail(f"job {job_id} for event {event_seq} is dead: {error}")
+        self.counts["jobs queued at a crash (sum)"] += db.execute("SELECT COUNT(*) FROM job").fetchone()[0]
 
     def take_snapshot(self, db) -> dict:
         return {"events": db.execute("SELECT COUNT(*) FROM event").fetchone()[0],
@@ -195,7 +213,7 @@ class Checker:
 
     # After the restart: the new generation recovered the WAL and runs the job worker
 
-    def after_restart(self, final: bool = False) -> None:
+    def after_restart(self) -> None:
         self.check_recovered()
         self.check_audit_verify(server_running=True)
         self.drain_jobs()
@@ -203,7 +221,10 @@ class Checker:
             self.check_all_evaluated(db)
             self.check_expected_awards(db)
             live = self.live_families(db)
+            expected_feeds = {p.client_id: self.expected_feed(db, p) for p in self.world.partners}
         self.check_live_tokens(live)
+        self.counts["feed rows walked in full, matching the grants"] = sum(
+            self.check_feed_complete(partner, expected_feeds[partner.client_id]) for partner in self.world.partners)
 
     def check_recovered(self) -> None:
         """The restarted server recovered everything the crash-time database held."""
@@ -279,6 +300,35 @@ class Checker:
         self.counts["achievements matching the rules"] = checked
         self.counts["users checked against the rules"] = len(employers)
 
+    def expected_feed(self, db, partner) -> list[int]:
+        """From the base tables: awards in the partner's programs of users with an active grant to it."""
+        marks = ",".join("?" * len(partner.program_ids))
+        return [row[0] for row in db.execute(f"""
+            SELECT seq FROM achievement a WHERE a.programId IN ({marks}) AND EXISTS (
+                SELECT 1 FROM "grant" g WHERE g.userId = a.userId AND g.clientId = ? AND g.revokedAt IS NULL)
+            ORDER BY seq""", (*partner.program_ids, partner.client_id))]
+
+    def check_feed_complete(self, partner, expected: list[int]) -> int:
+        """A full walk with a client-credentials token shows exactly the expected rows, in order, once
+        (the feed is read from a per-partner index kept by triggers; a crash must not skew it)."""
+        client = self.partners[partner.client_id]
+        token = client.client_credentials().json()["access_token"]
+        seen, params = [], {"limit": 200}
+        while True:
+            page = client.feed(token, **params)
+            if page.status_code != 200:
+                self.fail(f"full feed walk of {partner.client_id}: {page.status_code} {page.text[:200]}")
+                return 0
+            seen += [int(row["sequence"]) for row in page.json()["data"]]
+            if not page.json().get("next_cursor"):
+                break
+            params = {"limit": 200, "cursor": page.json()["next_cursor"]}
+        if seen != expected:
+            missing, extra = sorted(set(expected) - set(seen)), sorted(set(seen) - set(expected))
+            self.fail(f"feed of {partner.client_id}: {len(seen)} rows, expected {len(expected)}; "
+                      f"missing {missing[:10]}, not expected {extra[:10]}, in order: {seen == sorted(set(seen))}")
+        return len(seen)
+
     def live_families(self, db) -> list:
         """Families whose client holds a token it saw acknowledged, and that nothing revoked."""
         revoked_families = {r[0] for r in db.execute("SELECT id FROM refreshFamily WHERE revokedAt IS NOT NULL")}
@@ -310,10 +360,17 @@ class Checker:
     def after_graceful_stop(self) -> None:
         self.after_crash()
         self.check_audit_verify(server_running=False)
+        self.check_head_logged_at_shutdown()
+
+    def check_head_logged_at_shutdown(self) -> None:
+        """The last head a gracefully stopped server logged is the chain's head: verify against it."""
+        last = self.logged_heads()[-1]
+        result = self.server.cli("audit", "verify", "--expect-head", last)
+        if result.returncode != 0:
+            self.fail(f"audit verify --expect-head {last} (the head logged at shutdown): {result.stdout.strip()}")
 
 
 def jwt_unexpired(token: str) -> bool:
-    from clients import jwt_claims
     return jwt_claims(token)["exp"] > time.time() + 5
 
 

@@ -31,6 +31,7 @@ class Family:
     access_token: str
     in_doubt: bool = False          # a refresh of `current` got no answer: it may or may not have rotated
     orphaned: bool = False          # it had rotated: the client never saw the new token
+    rotated_at_crash: bool = False  # while in doubt, the crash-time database showed `current` rotated
     refused: list[str] = field(default_factory=list)  # refreshes of `current` answered invalid_grant
 
 

@@ -302,12 +302,9 @@ class OAuthWorker(Worker):
                 with self.ledger.lock:
                     family.in_doubt = True
                 return
-            if response.status_code == 200:
-                tokens = response.json()
-                with self.ledger.lock:
-                    family.current, family.access_token = tokens["refresh_token"], tokens["access_token"]
-                self.ledger.token_acknowledged(jwt_claims(tokens["access_token"])["jti"], "token.refreshed")
-            elif response.status_code == 400 and response.json().get("error") == "invalid_grant":
+            if self.rotated(family, response):
+                return
+            if is_invalid_grant(response):
                 # Fine if the grant or family was revoked meanwhile; the checks ask the database.
                 with self.ledger.lock:
                     family.refused.append(f"refresh: {response.json().get('error_description')}")
@@ -315,9 +312,27 @@ class OAuthWorker(Worker):
             else:
                 self.judge_unexpected(f"refresh of family {family.family_id}", response)
 
+    def rotated(self, family: Family, response: requests.Response) -> bool:
+        """Records a successful rotation; returns whether it was one."""
+        if response.status_code != 200:
+            return False
+        tokens = response.json()
+        with self.ledger.lock:
+            family.current, family.access_token = tokens["refresh_token"], tokens["access_token"]
+            family.in_doubt = family.rotated_at_crash = False
+        self.ledger.token_acknowledged(jwt_claims(tokens["access_token"])["jti"], "token.refreshed")
+        return True
+
     def resolve_doubt(self, pair: Pair) -> None:
-        """A refresh got no answer: if the old token is still live the rotation never committed;
-        if not, it did (or the grant went), and the client has lost this family."""
+        """A refresh got no answer. Half the time ask introspection whether the old token is still
+        live; half the time do what many clients do, send the same refresh again."""
+        if self.rng.random() < 0.5:
+            self.introspect_in_doubt(pair)
+        else:
+            self.retry_in_doubt(pair)
+
+    def introspect_in_doubt(self, pair: Pair) -> None:
+        """Live: the rotation never committed. Not: it did (or the grant went); the client lost the family."""
         family = pair.family
         with self.world.gate.request():
             try:
@@ -327,9 +342,32 @@ class OAuthWorker(Worker):
             with self.ledger.lock:
                 family.in_doubt = False
                 family.orphaned = not active
-            self.ledger.count("refreshes in doubt resolved")
+            self.ledger.count("refreshes in doubt resolved by introspection")
             if not active:
                 pair.family = None
+
+    def retry_in_doubt(self, pair: Pair) -> None:
+        """The retry wins only if the rotation never committed; if it did, the retry is refused
+        (within 5 s as a retry, later as a reuse that revokes the family)."""
+        family = pair.family
+        with self.world.gate.request():
+            try:
+                response = pair.client.refresh(family.current)
+            except Cut:
+                return
+            rotated_at_crash = family.rotated_at_crash
+            if self.rotated(family, response):
+                self.ledger.count("refreshes in doubt retried: won")
+                if rotated_at_crash:
+                    self.ledger.violation(f"family {family.family_id}: a retried refresh won with a token the "
+                                          "crash-time database had already rotated")
+            elif is_invalid_grant(response):
+                self.ledger.count("refreshes in doubt retried: refused")
+                with self.ledger.lock:
+                    family.in_doubt, family.orphaned = False, True
+                pair.family = None
+            else:
+                self.judge_unexpected(f"retried refresh of family {family.family_id}", response)
 
     def pull_feed(self, pair: Pair) -> None:
         family = pair.family
@@ -348,6 +386,10 @@ class OAuthWorker(Worker):
                 pair.family = None
             else:
                 self.judge_unexpected(f"user feed of family {family.family_id}", response)
+
+
+def is_invalid_grant(response: requests.Response) -> bool:
+    return response.status_code == 400 and response.json().get("error") == "invalid_grant"
 
 
 # Partner feed walks with client-credentials tokens
