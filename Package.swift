@@ -114,6 +114,13 @@ let package = Package(
             dependencies: ["IncentiveStore", "IncentiveEngine", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Benchmarks/EvaluationBench"
         ),
+        // Coverage-guided fuzzing of the parsers: scripts/fuzz.sh builds it with libFuzzer; a plain
+        // build replays the committed corpus (`swift run parser-fuzz Fuzz/corpus`).
+        .executableTarget(
+            name: "parser-fuzz",
+            dependencies: ["IncentiveAPI", "IncentiveAPIGenerated", "IncentiveEngine", "JOSE", "OpenSSLCrypto", "PartnerAuth"],
+            path: "Fuzz/ParserFuzz"
+        ),
         .testTarget(
             name: "PartnerAuthTests",
             dependencies: ["PartnerAuth", "IncentiveStore", "IncentiveEngine", "JOSE", "OpenSSLCrypto"]

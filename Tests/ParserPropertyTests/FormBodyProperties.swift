@@ -110,6 +110,10 @@ import Testing
             }, fieldNames: Self.authorizeFields, cookies: [world.sessionCookie, nil, "\(Cookies.session)=isn_\(String(repeating: "x", count: 43))"])
             await propertyCheck(count: PropertyIterations.standard, input: forms.generator) { form in
                 var responses = [try await Self.send(app, .post, "/oauth/authorize", form)]
+                if form.origin == "valid" {
+                    // Signed in, right CSRF token, right client: approve or deny, the partner hears of it.
+                    #expect(responses[0].status.code == 303, "a valid decision got \(responses[0].status.code)")
+                }
                 if form.bytes.count < 4_000 {
                     // The same fields as the query of the GET that starts the flow.
                     let query = String(decoding: form.bytes, as: UTF8.self)

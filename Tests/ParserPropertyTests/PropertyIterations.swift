@@ -1,7 +1,8 @@
 import Foundation
 
 /// How many inputs each property tries. The default keeps every property to a few seconds in CI;
-/// `PROPERTY_ITERATIONS=5000 swift test --filter ParserPropertyTests` runs a longer search.
+/// `PROPERTY_ITERATIONS=2000 swift test --filter ParserPropertyTests` runs a longer search (the
+/// properties of bare parsers try a multiple of it).
 enum PropertyIterations {
     static var standard: Int { scaled(200) }
     /// For properties whose every input is a database write or a full sign-in attempt.
