@@ -25,7 +25,8 @@
 #              EVAL_EVENTS (timed events per history size in evaluation-bench, default 2000),
 #              EVAL_USERS (users per history size in evaluation-bench, default 2),
 #              SKIP_EVAL=1 (skip evaluation-bench), IDLE_WAIT (seconds to wait for idle CPUs, default 120),
-#              SCRATCH (swift build scratch path, default .build-release).
+#              SCRATCH (swift build scratch path, default .build-release),
+#              BENCH_RESULTS (a file: also append machine-readable results, see scripts/bench-lib.sh).
 # Exits 0 when everything ran (even if a target is missed); non-zero if the server fails to
 # start, seeding fails, or wrk does not run.
 set -euo pipefail
@@ -45,6 +46,7 @@ SCRATCH=${SCRATCH:-.build-release}
 
 cd "$(dirname "$0")/.."
 ROOT=$PWD
+source scripts/bench-lib.sh
 COMMAND="scripts/bench-events.sh"
 [[ $DURATION == 15s ]] || COMMAND="DURATION=$DURATION $COMMAND"
 
@@ -96,15 +98,9 @@ printf 'temp dir %s on %s (%s)\n' "$TMP" "$(df --output=source "$TMP" | tail -1)
 
 # --- 3. Build (own scratch path, so the developers' .build is not locked) --------------------
 say "building incentives and evaluation-bench (release, scratch path $SCRATCH; log in $TMP/build.log)"
-build() {
-    swift build -c release --product "$1" --scratch-path "$SCRATCH" >>"$TMP/build.log" 2>&1 ||
-        { tail -40 "$TMP/build.log" >&2; die "swift build --product $1 failed"; }
-}
-build incentives
-[[ $SKIP_EVAL == 1 ]] || build evaluation-bench
-case $SCRATCH in /*) BINDIR="$SCRATCH/release" ;; *) BINDIR="$ROOT/$SCRATCH/release" ;; esac
-BIN=$BINDIR/incentives
-[[ -x $BIN ]] || die "no binary at $BIN"
+PRODUCTS=(incentives)
+[[ $SKIP_EVAL == 1 ]] || PRODUCTS+=(evaluation-bench)
+bench_build "${PRODUCTS[@]}" >>"$TMP/build.log" 2>&1 || { tail -40 "$TMP/build.log" >&2; die "release build failed"; }
 printf 'built %s (%s)\n' "$BIN" "$(date -r "$BIN" '+%Y-%m-%d %H:%M')"
 
 say "compiling Benchmarks/raw-sqlite-insert.c (SQLite $(sqlite3 --version 2>/dev/null | cut -d' ' -f1 || echo '?'))"
@@ -145,7 +141,7 @@ CA=$TMP/certs/dev-ca.pem
 say "seeding: employer, 20 programs, $USERS users x $EVENTS_PER_USER events over the API"
 export BENCH_BASE=$BASE BENCH_CA=$CA BENCH_API_KEY=$API_KEY BENCH_USERS=$USERS BENCH_EVENTS_PER_USER=$EVENTS_PER_USER
 export BENCH_USER_PREFIX=bench-user-
-"$PYTHON" - <<'PYTHON' || die "seeding failed"
+"$PYTHON" - <<'PYTHON' > >(tee "$TMP/seed.txt") || die "seeding failed"
 import collections, datetime, json, os, random, sys, threading, time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -288,15 +284,8 @@ curl -sS --cacert "$CA" -o "$TMP/sample.json" -w 'HTTP %{http_code} in %{time_to
 printf '  %s\n' "$(head -c 600 "$TMP/sample.json")"
 
 # --- 7. wrk ----------------------------------------------------------------------------------------
-seconds_of() { local d=$1; case $d in *m) echo $((${d%m} * 60)) ;; *s) echo "${d%s}" ;; *) echo "$d" ;; esac; }
-cpu_busy() { # percent of CPU time not idle over one second
-    local a b
-    read -r -a a < <(head -1 /proc/stat)
-    sleep 1
-    read -r -a b < <(head -1 /proc/stat)
-    awk -v u="$((b[1] + b[2] + b[3] + b[6] + b[7] + b[8] - a[1] - a[2] - a[3] - a[6] - a[7] - a[8]))" \
-        -v i="$((b[4] + b[5] - a[4] - a[5]))" 'BEGIN { printf "%.0f", 100 * u / (u + i) }'
-}
+seconds_of() { bench_seconds "$1"; }
+cpu_busy() { bench_cpu_busy; }
 wait_idle() {
     local waited=0 busy
     while busy=$(cpu_busy) && ((busy >= 10 && waited < IDLE_WAIT)); do
@@ -437,3 +426,43 @@ fi
 printf '\nserver data after the run: %s; CPU during wrk: server %s cores, wrk %s cores, other processes %s, machine %s of %s\n' \
     "$DB_SIZE" "$SERVER_CORES" "$WRK_CORES" "$OTHER_CORES" "$BUSY_CORES" "$(nproc)"
 [[ -z $DISTURBED ]] || printf '!! %s: run again on a quiet machine\n' "$DISTURBED"
+
+# --- 11. Machine-readable results (only when BENCH_RESULTS names a file) ------------------------------
+if [[ -n ${BENCH_RESULTS:-} ]]; then
+    RAW="raw SQLite insert transactions"
+    bench_result events "POST /v1/events throughput, wrk -t$THREADS -c$CONNECTIONS" "$RPS" /s "$RAW_RATE" "$RAW" measured "≥ 0.5× raw" 'ratio>=0.5'
+    bench_result events "POST /v1/events p99 latency, -c$CONNECTIONS" "$P99" ms "$RAW_P99" "raw insert transaction p99" measured "≤ 2.5 ms" 'ours<=2.5'
+    bench_result events "POST /v1/events p50 latency, -c$CONNECTIONS" "$P50" ms "$RAW_P50" "raw insert transaction p50" measured "" -
+    bench_result events "POST /v1/events p99 latency, one connection (-c1)" "$C1_P99" ms "$HZ_P99" "GET /healthz the same way" measured "" -
+    bench_note events "wrk -t$THREADS -c$CONNECTIONS -d$DURATION after $WARMUP warm-up; $USERS users × $EVENTS_PER_USER events seeded over the API; raw SQLite run ${RAW_SECONDS} s; SQLite $(sqlite3 --version 2>/dev/null | cut -d' ' -f1 || echo '?'), $(df --output=fstype "$TMP" | tail -1 | tr -d ' ') on $(df --output=source "$TMP" | tail -1)."
+    SEEDED=$(grep -m1 '^seeded' "$TMP/seed.txt" || true)
+    [[ -z $SEEDED ]] || bench_note events "Seeding: ${SEEDED#seeded }."
+    bench_note events "CPU during the -c$CONNECTIONS run (cores of $(nproc)): server $SERVER_CORES, wrk $WRK_CORES, other processes $OTHER_CORES. Server CPU per request $(awk -v c="$SERVER_CORES" -v r="$RPS" 'BEGIN { printf "%.2f", 1000 * c / r }') ms; Little's law: $CONNECTIONS connections / $(printf '%.0f' "$RPS") req/s = $(awk -v c="$CONNECTIONS" -v r="$RPS" 'BEGIN { printf "%.1f", 1000 * c / r }') ms mean latency (wrk measured $(awk '$1 == "Latency" { print $2; exit }' "$TMP/wrk.txt"))."
+    bench_note events "One connection: POST /v1/events p50 / p99 $C1_P50 / $C1_P99 ms, GET /healthz $HZ_P50 / $HZ_P99 ms. GET /healthz at -c$CONNECTIONS on the same server: $(printf '%.0f' "${HZ16_RPS:-0}") req/s, p99 $HZ16_P99 ms (the transport ceiling for this load)."
+    bench_note events "Responses: ${STATUSES:-?}; raw insert transactions p50 / p99 $RAW_P50 / $RAW_P99 ms; server data after the run $DB_SIZE."
+    [[ -z $NON2XX && -z $SOCKERR ]] || bench_warn events "Event intake: wrk saw errors (${NON2XX:+non-2xx $NON2XX }$SOCKERR)."
+    [[ -z $DISTURBED ]] || bench_warn events "Event intake: $DISTURBED."
+
+    if [[ $SKIP_EVAL != 1 && -n ${EVAL_SUMMARY:-} ]]; then
+        ms_of() { awk -v v="$1" 'BEGIN { if (v ~ /^[0-9.]+$/) printf "%.4f", v / 1000; else print "-" }'; }
+        eval_ms() { awk -v a="$(ev "p50_$1")" -v b="$(ev p50_noemployer)" 'BEGIN { if (a ~ /^[0-9.]+$/ && b ~ /^[0-9.]+$/) printf "%.4f", (a - b) / 1000; else print "-" }'; }
+        BUDGET="evaluation budget"
+        bench_result evaluation "evaluation per event, 100 events of history (median ingest − insert only)" "$(eval_ms 100)" ms 250 "$BUDGET" budget "" -
+        bench_result evaluation "evaluation per event, 1,000 events of history" "$(eval_ms 1000)" ms 250 "$BUDGET" budget "" -
+        bench_result evaluation "evaluation per event, 7,300 events of history" "$(eval_ms 7300)" ms 250 "$BUDGET" budget "< 1 ms (well under)" 'ours<=1'
+        bench_result evaluation "growth of the median ingest, 7,300 vs 100 events of history" "$(ev ratio_p50)" × "" "" "" "≤ 1.2× (small)" 'ours<=1.2'
+        bench_result evaluation "ingest p99, 7,300 events of history" "$(ms_of "$(ev p99_7300)")" ms 250 "$BUDGET" budget "≤ 250 ms" 'ours<=250'
+        bench_result evaluation "ingest p99, 7,300 events in one unbroken 730-day run (worst case)" "$(ms_of "$(ev p99_7300nogaps)")" ms 250 "$BUDGET" budget "≤ 250 ms" 'ours<=250'
+        bench_note evaluation "evaluation-bench --events $EVAL_EVENTS --users $EVAL_USERS (timed events per history size, users per history size)."
+        for group in 100 1000 7300 7300nogaps noemployer; do
+            case $group in
+                7300nogaps) label="with 7,300 events of history in one unbroken run" ;; noemployer) label="without an employer (insert only)" ;;
+                1000) label="with 1,000 events of history" ;; 7300) label="with 7,300 events of history" ;; *) label="with $group events of history" ;;
+            esac
+            bench_note evaluation "Ingest $label: median $(ev "p50_$group") µs, p99 $(ev "p99_$group") µs, $(ev "sql_$group") SQL statements per ingest."
+        done
+        bench_note evaluation "Growth 7,300 vs 100 events: ingest median ×$(ev ratio_p50), p99 ×$(ev ratio_p99); evaluation alone ×$(awk -v a="$(eval_ms 7300)" -v b="$(eval_ms 100)" 'BEGIN { if (b + 0 > 0) printf "%.2f", a / b; else print "-" }')."
+    elif [[ $SKIP_EVAL != 1 ]]; then
+        bench_warn evaluation "evaluation-bench printed no SUMMARY line."
+    fi
+fi

@@ -9,7 +9,9 @@
 # Targets: tokens >= 10x Hydra's, introspections >= 2x.
 #
 # Usage: scripts/bench-oauth.sh        Environment: DURATION (default 10s), CONNECTIONS (default 16),
-#                                      SCRATCH (swift build scratch path, default .build-release)
+#                                      SCRATCH (swift build scratch path, default .build-release),
+#                                      BENCH_RESULTS (a file: also append machine-readable results,
+#                                      see scripts/bench-lib.sh)
 set -euo pipefail
 DURATION=${DURATION:-10s}
 CONNECTIONS=${CONNECTIONS:-16}
@@ -19,51 +21,25 @@ HYDRA_INTROSPECTIONS=5109
 
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-scripts/install-system-packages.sh wrk curl
-swift build -c release --product incentives --scratch-path "$SCRATCH"
-case $SCRATCH in /*) BIN="$SCRATCH/release/incentives" ;; *) BIN="$ROOT/$SCRATCH/release/incentives" ;; esac
-
+source scripts/bench-lib.sh
+bench_build
 TMP=$(mktemp -d -t bench-oauth.XXXXXX)
-SERVER_PID=""
-cleanup() {
-    [[ -n $SERVER_PID ]] && kill -TERM "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
-    rm -rf "$TMP"
-}
-trap cleanup EXIT
+trap 'bench_stop; rm -rf "$TMP"' EXIT
 
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-FLAGS=(--data-dir "$TMP/data" --certs-dir "$TMP/certs")
-PARTNER=$("$BIN" partner create "${FLAGS[@]}" --name "Benchmark partner" --redirect-uri https://partner.example/cb)
+PARTNER=$("$BIN" partner create --data-dir "$TMP/data" --certs-dir "$TMP/certs" --name "Benchmark partner" --redirect-uri https://partner.example/cb)
 CLIENT_ID=$(sed -n 's/^client_id=//p' <<<"$PARTNER")
 CLIENT_SECRET=$(sed -n 's/^client_secret=//p' <<<"$PARTNER")
-"$BIN" serve "${FLAGS[@]}" --port "$PORT" --partner-rate-limit 1000000000 --log-level warning > "$TMP/serve.log" 2>&1 &
-SERVER_PID=$!
-for _ in $(seq 1 100); do grep -q "incentives: serving" "$TMP/serve.log" && break; sleep 0.1; done
-grep -q "incentives: serving" "$TMP/serve.log" || { cat "$TMP/serve.log"; echo "server did not start" >&2; exit 1; }
-
-BASE="https://127.0.0.1:$PORT"
+bench_serve --partner-rate-limit 1000000000
 BASIC="Basic $(printf '%s:%s' "$CLIENT_ID" "$CLIENT_SECRET" | base64 -w0)"
-TOKEN=$(curl -sS --cacert "$TMP/certs/dev-ca.pem" -H "Authorization: $BASIC" -d grant_type=client_credentials "$BASE/oauth/token" \
-    | python3 -c 'import sys, json; print(json.load(sys.stdin)["access_token"])')
-
-# measure NAME METHOD PATH BODY AUTHORIZATION CONTENT_TYPE -> prints "rate p50 p99 non2xx"
-measure() {
-    local output
-    output=$(BENCH_METHOD=$2 BENCH_PATH=$3 BENCH_BODY=$4 BENCH_AUTHORIZATION=$5 BENCH_CONTENT_TYPE=$6 \
-        wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency -s "$ROOT/Benchmarks/oauth-request.lua" "$BASE" 2>&1)
-    local rate p50 p99 errors
-    rate=$(awk '/Requests\/sec/ {print $2}' <<<"$output")
-    p50=$(sed -n 's/.*p50_us=\([0-9]*\).*/\1/p' <<<"$output")
-    p99=$(sed -n 's/.*p99_us=\([0-9]*\).*/\1/p' <<<"$output")
-    errors=$(awk '/Non-2xx/ {print $NF}' <<<"$output")
-    echo "$rate $p50 $p99 ${errors:-0}"
-}
+TOKEN=$(bench_client_token "$CLIENT_ID" "$CLIENT_SECRET")
+measure() { shift; bench_measure "$@"; }
 
 FORM=application/x-www-form-urlencoded
 read -r TOKENS TOKENS_P50 TOKENS_P99 TOKENS_ERR < <(measure tokens POST /oauth/token "grant_type=client_credentials" "$BASIC" $FORM)
 read -r INTRO INTRO_P50 INTRO_P99 INTRO_ERR < <(measure introspect POST /oauth/introspect "token=$TOKEN" "$BASIC" $FORM)
 read -r PAGES PAGES_P50 PAGES_P99 PAGES_ERR < <(measure resource GET /v1/achievements "" "Bearer $TOKEN" "")
 
+ms() { python3 -c "print(f'{$1 / 1000:.2f}')"; }
 ratio() { python3 -c "print(f'{$1 / $2:.1f}x')"; }
 met() { python3 -c "print('yes' if $1 / $2 >= $3 else 'NO')"; }
 printf '\nOAuth over HTTPS keep-alive, wrk -t2 -c%s -d%s, %s\n' "$CONNECTIONS" "$DURATION" "$(date -u +%F)"
@@ -78,3 +54,14 @@ row "client-credentials tokens" "$TOKENS" "$TOKENS_P50" "$TOKENS_P99" $HYDRA_TOK
 row "introspections" "$INTRO" "$INTRO_P50" "$INTRO_P99" $HYDRA_INTROSPECTIONS 2
 row "bearer-checked GET /v1/achievements" "$PAGES" "$PAGES_P50" "$PAGES_P99"
 echo "(Hydra figures are published, not measured here. Non-2xx responses: tokens $TOKENS_ERR, introspections $INTRO_ERR, resource $PAGES_ERR.)"
+
+HYDRA="Ory Hydra, 2 CPUs"
+bench_result oauth "client-credentials tokens/s (POST /oauth/token, client_secret_basic)" "$TOKENS" /s $HYDRA_TOKENS "$HYDRA" published \
+    "≥ 10× Hydra ($(python3 -c "print(f'{10 * $HYDRA_TOKENS:,}')")/s)" 'ratio>=10'
+bench_result oauth "introspections/s (POST /oauth/introspect)" "$INTRO" /s $HYDRA_INTROSPECTIONS "$HYDRA" published \
+    "≥ 2× Hydra ($(python3 -c "print(f'{2 * $HYDRA_INTROSPECTIONS:,}')")/s)" 'ratio>=2'
+bench_result oauth "bearer-checked GET /v1/achievements requests/s" "$PAGES" /s "" "" "" "" -
+bench_note oauth "wrk -t2 -c$CONNECTIONS -d$DURATION, HTTPS keep-alive. p50 / p99: tokens $(ms "$TOKENS_P50") / $(ms "$TOKENS_P99") ms, introspections $(ms "$INTRO_P50") / $(ms "$INTRO_P99") ms, resource calls $(ms "$PAGES_P50") / $(ms "$PAGES_P99") ms."
+if [[ $TOKENS_ERR$INTRO_ERR$PAGES_ERR != 000 ]]; then
+    bench_warn oauth "OAuth: non-2xx responses (tokens $TOKENS_ERR, introspections $INTRO_ERR, resource calls $PAGES_ERR)."
+fi

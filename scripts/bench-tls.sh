@@ -16,7 +16,8 @@
 #              THREADS (wrk -t, default 2), CONNECTIONS (wrk -c, default 16),
 #              SCRATCH (swift build scratch path, default .build-release),
 #              TRIES (measure a run again while other processes disturbed it, default 3 tries),
-#              IDLE_WAIT (seconds to wait for idle CPUs before each try, default 120).
+#              IDLE_WAIT (seconds to wait for idle CPUs before each try, default 120),
+#              BENCH_RESULTS (a file: also append machine-readable results, see scripts/bench-lib.sh).
 # Exits 0 when everything ran (even if a target is missed); non-zero if a server fails to
 # start, returns a wrong body, or dies during the run.
 set -euo pipefail
@@ -32,6 +33,7 @@ BODY='{"status":"ok"}'
 
 cd "$(dirname "$0")/.."
 ROOT=$PWD
+source scripts/bench-lib.sh
 export PATH="$PATH:/usr/sbin:/sbin"
 
 say() { printf '\n== %s\n' "$*"; }
@@ -53,9 +55,7 @@ fi
 
 # --- 2. Build (own scratch path, so the developers' .build is not locked) -------------------
 say "building incentives (release, scratch path $SCRATCH)"
-swift build -c release --product incentives --scratch-path "$SCRATCH"
-case $SCRATCH in /*) BIN="$SCRATCH/release/incentives" ;; *) BIN="$ROOT/$SCRATCH/release/incentives" ;; esac
-[[ -x $BIN ]] || die "no binary at $BIN"
+bench_build incentives || die "no release build of incentives"
 
 # --- 3. Temp dir, cleanup --------------------------------------------------------------------
 TMP=$(mktemp -d -t bench-tls.XXXXXX)
@@ -168,7 +168,7 @@ URL_ours_plain="http://127.0.0.1:$OURS_PLAIN_PORT/healthz"
 URL_nginx_https="https://127.0.0.1:$NGINX_TLS_PORT/healthz"
 URL_nginx_plain="http://127.0.0.1:$NGINX_PLAIN_PORT/healthz"
 say "checking GET /healthz on all four endpoints"
-declare -A CLOSE_HEADER
+declare -A CLOSE_HEADER HEAD_BYTES TLS_USED
 for name in ours_https ours_plain nginx_https nginx_plain; do
     url_var=URL_$name
     url=${!url_var}
@@ -188,15 +188,11 @@ for name in ours_https ours_plain nginx_https nginx_plain; do
         grep -qi '^connection: *close' && echo yes || echo no)
     printf '  %-12s %-38s body %s (%d bytes), response head %d bytes, "Connection: close" echoed: %s%s\n' \
         "$name" "$url" "$body" "${#body}" "$headers" "${CLOSE_HEADER[$name]}" "${tls:+, $tls}"
+    HEAD_BYTES[$name]=$headers TLS_USED[$name]=$tls
 done
 
 # --- 5. Measurements ---------------------------------------------------------------------------
-seconds_of() { # 10s, 1m, 1h, 10 -> seconds
-    local d=$1
-    case $d in
-        *h) echo $((${d%h} * 3600)) ;; *m) echo $((${d%m} * 60)) ;; *s) echo "${d%s}" ;; *) echo "$d" ;;
-    esac
-}
+seconds_of() { bench_seconds "$1"; }
 WRK_LIMIT=$(($(seconds_of "$DURATION") + 30))
 WARMUP_LIMIT=$(($(seconds_of "$WARMUP") + 30))
 ALIVE_FAILURES=""
@@ -372,14 +368,7 @@ stime() {
 }
 
 # Other work on the machine skews every figure: say how busy the CPUs are before measuring.
-cpu_busy() { # percent of CPU time not idle over one second
-    local a b
-    read -r -a a < <(head -1 /proc/stat)
-    sleep 1
-    read -r -a b < <(head -1 /proc/stat)
-    awk -v u="$((b[1] + b[2] + b[3] + b[6] + b[7] + b[8] - a[1] - a[2] - a[3] - a[6] - a[7] - a[8]))" \
-        -v i="$((b[4] + b[5] - a[4] - a[5]))" 'BEGIN { printf "%.0f", 100 * u / (u + i) }'
-}
+cpu_busy() { bench_cpu_busy; }
 BUSY_BEFORE=$(cpu_busy)
 say "measuring: ${DURATION} per run after ${WARMUP} warm-up, wrk -t$THREADS -c$CONNECTIONS; wrk and servers share $(nproc) cores"
 printf 'CPU busy before measuring: %s%% (load average %s)\n' "$BUSY_BEFORE" "$(cut -d' ' -f1-3 /proc/loadavg)"
@@ -483,6 +472,38 @@ fi
 BUSY_AFTER=$(cpu_busy)
 printf '\nCPU busy after measuring (servers idle): %s%%\n' "$BUSY_AFTER"
 ((BUSY_AFTER < 10)) || printf '!! something else was using the CPUs at the end of the run\n'
+
+# --- 7. Machine-readable results (only when BENCH_RESULTS names a file) ----------------------------
+if [[ -n ${BENCH_RESULTS:-} ]]; then
+    NGINX="nginx $(nginx -v 2>&1 | sed 's/.*\///')"
+    tls_row() { bench_result tls "$1" "$2" "$3" "$4" "$NGINX" measured "$5" "$6"; }
+    tls_row "new TLS connections/s, 1 request each (wrk Connection: close; TLS 1.3 resumed)" "$RPS_ours_new" /s "$RPS_nginx_new" "≥ 0.80× nginx" 'ratio>=0.8'
+    tls_row "full TLS 1.3 handshakes/s, no request (openssl s_time -new)" "$RPS_ours_full" /s "$RPS_nginx_full" "≥ 0.80× nginx" 'ratio>=0.8'
+    tls_row "new plain TCP connections/s, 1 request each" "$RPS_ours_plain_new" /s "$RPS_nginx_plain_new" "" -
+    tls_row "keep-alive HTTPS requests/s" "$RPS_ours_https" /s "$RPS_nginx_https" "" -
+    tls_row "keep-alive plain HTTP requests/s" "$RPS_ours_plain" /s "$RPS_nginx_plain" "" -
+    tls_row "TLS cost ratio = keep-alive HTTPS / plain requests/s" "$cost_ours" "" "$cost_nginx" "ours ≥ nginx's" 'ratio>=1'
+
+    bench_note tls "wrk -t$THREADS -c$CONNECTIONS (and $CONNECTIONS parallel openssl s_time), $DURATION measured after $WARMUP warm-up per run; $NGINX with worker_processes 2."
+    bench_note tls "Negotiated: ours ${TLS_USED[ours_https]:-?}; nginx ${TLS_USED[nginx_https]:-?}. Response head: ours ${HEAD_BYTES[ours_https]} bytes, nginx ${HEAD_BYTES[nginx_https]} bytes (same 15-byte body)."
+    max_other=0
+    for key in ours_new nginx_new ours_full nginx_full ours_plain_new nginx_plain_new ours_https nginx_https ours_plain nginx_plain; do
+        other_var=OTHER_$key
+        if ((${!other_var:-0} > max_other)); then max_other=${!other_var}; fi
+    done
+    bench_note tls "Other processes used at most $max_other% of the CPUs in a measured run (a run is repeated, up to $TRIES tries, while they use 5% or more)."
+    bench_note tls "Per second of server CPU (ours / nginx): new TLS connections $EFF_ours_new / $EFF_nginx_new, full handshakes $EFF_ours_full / $EFF_nginx_full, new plain connections $EFF_ours_plain_new / $EFF_nginx_plain_new, keep-alive HTTPS $EFF_ours_https / $EFF_nginx_https, keep-alive plain $EFF_ours_plain / $EFF_nginx_plain; TLS cost ratio $eff_cost_ours / $eff_cost_nginx."
+    bench_note tls "Latency p50 / p99 (ours; nginx): new TLS connection + request $P50_ours_new / $P99_ours_new; $P50_nginx_new / $P99_nginx_new. New plain connection + request $P50_ours_plain_new / $P99_ours_plain_new; $P50_nginx_plain_new / $P99_nginx_plain_new. Keep-alive HTTPS $P50_ours_https / $P99_ours_https; $P50_nginx_https / $P99_nginx_https. Keep-alive plain $P50_ours_plain / $P99_ours_plain; $P50_nginx_plain / $P99_nginx_plain."
+    for key in ours_new nginx_new ours_full nginx_full ours_plain_new nginx_plain_new ours_https nginx_https ours_plain nginx_plain; do
+        err_var=ERR_$key
+        [[ -z ${!err_var} ]] || bench_note tls "Client errors in run $key: ${!err_var}."
+    done
+    if [[ ${CLOSE_HEADER[ours_https]} == no || ${CLOSE_HEADER[ours_plain]} == no ]]; then
+        bench_note tls "Our server does not answer \`Connection: close\` with \`Connection: close\` (it still closes, with close_notify over TLS), so wrk expects a kept-alive connection and counts one socket read error per request in the new-connection runs."
+    fi
+    [[ -z $DISTURBED ]] || bench_warn tls "TLS runs still disturbed by other processes after $TRIES tries:$DISTURBED."
+    [[ -z $ALIVE_FAILURES ]] || bench_warn tls "TLS: server(s) died or stopped answering during the run:$ALIVE_FAILURES."
+fi
 
 if [[ -n $ALIVE_FAILURES ]]; then
     printf '\nFAILED: server(s) died or stopped answering during the run:%s\n' "$ALIVE_FAILURES"

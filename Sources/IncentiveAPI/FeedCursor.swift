@@ -5,24 +5,36 @@ import OpenSSLCrypto
 /// data folder) binding it to the client and the query it came from. A cursor that was altered,
 /// belongs to another client, or comes from another query (user-bound vs partner-wide, other `since`)
 /// is refused with 400.
-struct FeedCursor: Sendable {
+package struct FeedCursor: Sendable {
     /// What a cursor is bound to besides its position.
-    struct Binding: Equatable {
-        let clientID: String
+    package struct Binding: Equatable {
+        package let clientID: String
         /// The grant of a user-bound token, or nil for the partner-wide feed.
-        let grantID: String?
-        let since: String?
+        package let grantID: String?
+        package let since: String?
+
+        package init(clientID: String, grantID: String?, since: String?) {
+            self.clientID = clientID
+            self.grantID = grantID
+            self.since = since
+        }
     }
 
     let key: [UInt8]
 
-    func issue(after sequence: Int64, for binding: Binding) -> String {
+    package init(key: [UInt8]) {
+        self.key = key
+    }
+
+    package func issue(after sequence: Int64, for binding: Binding) -> String {
         "\(sequence).\(Base64URL.encode(mac(sequence, binding)))"
     }
 
-    func position(of cursor: String, for binding: Binding) throws -> Int64 {
+    package func position(of cursor: String, for binding: Binding) throws -> Int64 {
         let parts = cursor.split(separator: ".", omittingEmptySubsequences: false)
-        guard cursor.count <= 200, parts.count == 2, let sequence = Int64(parts[0]), sequence >= 0,
+        // Digits only: Int64 would also take "+12", a second spelling of an issued cursor.
+        guard cursor.count <= 200, parts.count == 2, parts[0].utf8.allSatisfy({ (0x30...0x39).contains($0) }),
+              let sequence = Int64(parts[0]), sequence >= 0,
               let sent = Base64URL.decode(String(parts[1])),
               ConstantTime.equals(sent, mac(sequence, binding))
         else { throw APIProblem.badRequest("cursor is not one this feed issued to this client for this query", field: "cursor") }

@@ -4,8 +4,8 @@ import PartnerAuth
 
 /// `application/x-www-form-urlencoded` bodies of the OAuth endpoints and pages: at most 16 KiB,
 /// and no parameter given twice (RFC 6749 §3.1).
-struct FormBody {
-    let fields: [String: String]
+package struct FormBody {
+    package let fields: [String: String]
 
     static let maximumBytes = 16 * 1024
 
@@ -19,7 +19,7 @@ struct FormBody {
         return try parse(String(buffer: body))
     }
 
-    static func parse(_ text: String) throws(OAuthError) -> FormBody {
+    package static func parse(_ text: String) throws(OAuthError) -> FormBody {
         var fields: [String: String] = [:]
         for pair in text.split(separator: "&", omittingEmptySubsequences: true) {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
@@ -39,7 +39,29 @@ struct FormBody {
         return value
     }
 
+    /// `+` is a space, `%XX` a byte; the bytes must be UTF-8. (Not `removingPercentEncoding`,
+    /// which drops a leading U+FEFF from what it decodes.)
     static func decode(_ text: Substring) -> String? {
-        String(text).replacingOccurrences(of: "+", with: " ").removingPercentEncoding
+        var bytes: [UInt8] = []
+        var input = text.utf8.makeIterator()
+        while let byte = input.next() {
+            switch byte {
+            case UInt8(ascii: "+"): bytes.append(UInt8(ascii: " "))
+            case UInt8(ascii: "%"):
+                guard let high = input.next().flatMap(hexValue), let low = input.next().flatMap(hexValue) else { return nil }
+                bytes.append(high << 4 | low)
+            default: bytes.append(byte)
+            }
+        }
+        return String(validating: bytes, as: UTF8.self)
+    }
+
+    private static func hexValue(_ digit: UInt8) -> UInt8? {
+        switch digit {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): digit - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): digit - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): digit - UInt8(ascii: "A") + 10
+        default: nil
+        }
     }
 }

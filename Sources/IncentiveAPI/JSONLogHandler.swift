@@ -20,16 +20,16 @@ public struct JSONLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
-    public func log(level: Logger.Level, message: Logger.Message, metadata extra: Logger.Metadata?,
-                    source: String, file: String, function: String, line: UInt) {
+    public func log(event: LogEvent) {
         var fields: [String: String] = [:]
-        for (key, value) in metadata.merging(extra ?? [:], uniquingKeysWith: { $1 }) {
+        for (key, value) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 }) {
             fields[key] = "\(value)"
         }
+        if let error = event.error { fields["error"] = "\(error)" }
         fields["time"] = Date().formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
-        fields["level"] = level.rawValue
+        fields["level"] = event.level.rawValue
         fields["logger"] = label
-        fields["message"] = "\(message)"
+        fields["message"] = "\(event.message)"
         guard var encoded = try? JSONEncoder.sortedKeys.encode(fields) else { return }
         encoded.append(UInt8(ascii: "\n"))
         Self.output.withLock { _ in FileHandle.standardError.write(encoded) }

@@ -3,12 +3,12 @@ import OpenSSLCrypto
 
 /// The opaque `next_cursor` of admin and app lists: the last key of the page, encoded.
 /// (The partner feed signs its cursors; these lists hold nothing a caller could not ask for anyway.)
-enum ListCursor {
-    static func encode(_ after: String) -> String {
+package enum ListCursor {
+    package static func encode(_ after: String) -> String {
         Base64URL.encode(Array(("v1:" + after).utf8))
     }
 
-    static func decode(_ cursor: String?) throws -> String? {
+    package static func decode(_ cursor: String?) throws -> String? {
         guard let cursor else { return nil }
         guard cursor.count <= 400, let bytes = Base64URL.decode(cursor),
               let decoded = String(validating: bytes, as: UTF8.self), decoded.hasPrefix("v1:")
@@ -17,7 +17,7 @@ enum ListCursor {
     }
 
     /// A cursor over a sequence number (achievements, audit rows).
-    static func decodeSequence(_ cursor: String?) throws -> Int64? {
+    package static func decodeSequence(_ cursor: String?) throws -> Int64? {
         try decode(cursor).map { text in
             guard let sequence = Int64(text) else { throw APIProblem.badRequest("cursor is malformed", field: "cursor") }
             return sequence

@@ -45,7 +45,7 @@ struct OAuthController<Context: RequestContext> {
         default:
             throw OAuthError.unsupportedGrantType(grantType)
         }
-        let claims = try? tokens.decode(accessToken: response.accessToken)
+        let claims = response.claims
         await audit.record(grantType == "refresh_token" ? "token.refreshed" : "token.issued", "ok", client: partner.clientId,
                            grant: claims?.grantID, jti: claims?.jti, requestID: context.id, detail: ["grant_type": grantType])
         ServiceMetrics.tokenIssued(grantType: grantType)

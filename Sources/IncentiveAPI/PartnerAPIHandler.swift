@@ -35,15 +35,18 @@ struct PartnerAPIHandler: Sendable {
         let fetched = try await feed.page(partner: partner, userID: identity.userID, after: after, limit: limit + 1)
         let page = Array(fetched.prefix(limit))
         RequestIdentity.rowsReturned?.set(page.count)
+        var subjects: [String: String] = [:]  // a page often holds several rows of one user
         let data = page.map { record in
+            let subject = subjects[record.userId] ?? tokens.pairwiseSubject(userID: record.userId, clientID: partner.clientId)
+            subjects[record.userId] = subject
             // Ids are pairwise too: the app's event ids or our achievement ids would let partners join their views.
-            Components.Schemas.PartnerAchievement(
+            return Components.Schemas.PartnerAchievement(
                 id: tokens.pairwiseIdentifier(record.id, kind: "ach", clientID: partner.clientId),
-                subject: tokens.pairwiseSubject(userID: record.userId, clientID: partner.clientId),
+                subject: subject,
                 programId: record.programId, programName: record.programName, incentive: record.incentive,
                 reward: .init(name: record.rewardName, description: record.rewardDescription, payload: record.rewardPayload),
                 achievedAt: record.achievedAt, achievedOn: record.achievedOn,
-                eventIds: ((try? JSONDecoder().decode([String].self, from: Data(record.eventIds.utf8))) ?? [])
+                eventIds: record.eventIDList
                     .map { tokens.pairwiseIdentifier($0, kind: "evt", clientID: partner.clientId) },
                 periodKey: record.periodKey, sequence: String(record.seq ?? 0))
         }

@@ -4,8 +4,8 @@ import IncentiveEngine
 import IncentiveStore
 
 /// From the `oneOf` program body to a validated engine rule and a store draft.
-enum ProgramDraftMapping {
-    static func draft(from input: Components.Schemas.ProgramInput) throws -> ProgramRepository.Draft {
+package enum ProgramDraftMapping {
+    package static func draft(from input: Components.Schemas.ProgramInput) throws -> ProgramRepository.Draft {
         switch input {
         case .consecutiveDays(let body):
             let p = body.parameters

@@ -15,7 +15,7 @@ extension Components.Schemas.Event {
 
 extension Components.Schemas.Achievement {
     init(_ record: AchievementRecord) {
-        let eventIDs = (try? JSONDecoder().decode([String].self, from: Data(record.eventIds.utf8))) ?? []
+        let eventIDs = record.eventIDList
         self.init(id: record.id, userId: record.userId, employerId: record.employerId, programId: record.programId,
                   programName: record.programName, incentive: record.incentive,
                   reward: .init(name: record.rewardName, description: record.rewardDescription, payload: record.rewardPayload),

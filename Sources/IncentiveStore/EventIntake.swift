@@ -50,7 +50,9 @@ public struct EventIntake: Sendable {
         _ submission: EventSubmission, now: Date, in db: Database,
         finish: (EventRecord, Database) throws -> [AchievementRecord]?
     ) throws -> IntakeResult {
-        if let stored = try EventRecord.filter(Column("userId") == submission.userID && Column("eventId") == submission.eventID).fetchOne(db) {
+        // Cached statements on this path: it runs for every event inside the one write transaction.
+        let existing = try db.cachedStatement(sql: "SELECT * FROM event WHERE userId = ? AND eventId = ?")
+        if let stored = try EventRecord.fetchOne(existing, arguments: [submission.userID, submission.eventID]) {
             guard submission.isSameSubmission(as: stored) else { throw IntakeError.conflictingEvent }
             let achievements = try AchievementRecord.filter(Column("eventSeq") == stored.seq).order(Column("seq")).fetchAll(db)
             return IntakeResult(outcome: .replayed, event: stored, achievements: achievements)
@@ -93,8 +95,9 @@ public struct EventIntake: Sendable {
             records = try ProgramRecord.filter(ids.contains(Column("id"))).order(Column("createdAt"), Column("id")).fetchAll(db)
                 .map { var program = $0; program.active = true; return program }
         } else {
-            records = try ProgramRecord.filter(Column("employerId") == employerID && Column("active") == true)
-                .order(Column("createdAt"), Column("id")).fetchAll(db)
+            records = try ProgramRecord.fetchAll(db.cachedStatement(sql: """
+                SELECT * FROM program WHERE employerId = ? AND active = 1 ORDER BY createdAt, id
+                """), arguments: [employerID])
         }
         let programs = try records.map { try $0.engineProgram() }
         let engineEvent = Event(id: event.eventId, userID: event.userId, type: event.type, value: event.value,

@@ -34,6 +34,7 @@ public struct IncentiveDatabase: Sendable {
         migrator.registerMigration("v4-audit", migrate: Schema.createAudit)
         migrator.registerMigration("v5-job-programs", migrate: Schema.addJobPrograms)
         migrator.registerMigration("v6-partner-feed", migrate: Schema.createPartnerFeed)
+        migrator.registerMigration("v7-activity-totals", migrate: Schema.createActivityTotals)
         return migrator
     }
 }

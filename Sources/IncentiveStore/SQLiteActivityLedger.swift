@@ -28,12 +28,16 @@ struct SQLiteActivityLedger: ActivityLedger {
         return LocalDate(dayNumber: start)...LocalDate(dayNumber: end)
     }
 
+    /// Without a lower bound, a sum over the user's running totals (one row per type and value);
+    /// with one, over the days since.
     func eventCount(matching matcher: EventMatcher, notBefore: LocalDate?) throws -> Int {
         var (sql, arguments) = filter(matcher)
-        if let notBefore {
-            sql += " AND localDay >= ?"
-            arguments += [notBefore.dayNumber]
+        guard let notBefore else {
+            let statement = try db.cachedStatement(sql: "SELECT COALESCE(SUM(events), 0) FROM activityTotal WHERE " + sql)
+            return try Int.fetchOne(statement, arguments: arguments) ?? 0
         }
+        sql += " AND localDay >= ?"
+        arguments += [notBefore.dayNumber]
         let statement = try db.cachedStatement(sql: "SELECT COALESCE(SUM(events), 0) FROM activityDay WHERE " + sql)
         return try Int.fetchOne(statement, arguments: arguments) ?? 0
     }
@@ -82,5 +86,9 @@ struct SQLiteActivityLedger: ActivityLedger {
             INSERT INTO activityDay (userId, type, hasValue, value, localDay, events) VALUES (?, ?, ?, ?, ?, 1)
             ON CONFLICT DO UPDATE SET events = events + 1
             """).execute(arguments: [event.userId, event.type, event.value != nil, event.value ?? "", event.localDay])
+        try db.cachedStatement(sql: """
+            INSERT INTO activityTotal (userId, type, hasValue, value, events) VALUES (?, ?, ?, ?, 1)
+            ON CONFLICT DO UPDATE SET events = events + 1
+            """).execute(arguments: [event.userId, event.type, event.value != nil, event.value ?? ""])
     }
 }

@@ -238,4 +238,18 @@ enum Schema {
             WHERE g.revokedAt IS NULL AND a.programId IN (SELECT json_each.value FROM json_each(p.programIds));
             """)
     }
+
+    /// Running event counts per user, type and value, so `total-events` without `starts_at` sums a
+    /// handful of rows instead of every active day of the history.
+    static func createActivityTotals(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE activityTotal (
+                userId TEXT NOT NULL, type TEXT NOT NULL, hasValue BOOLEAN NOT NULL, value TEXT NOT NULL,
+                events INTEGER NOT NULL,
+                PRIMARY KEY (userId, type, hasValue, value)
+            ) WITHOUT ROWID;
+            INSERT INTO activityTotal (userId, type, hasValue, value, events)
+            SELECT userId, type, hasValue, value, SUM(events) FROM activityDay GROUP BY userId, type, hasValue, value;
+            """)
+    }
 }

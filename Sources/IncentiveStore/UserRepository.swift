@@ -66,7 +66,7 @@ public struct UserRepository: Sendable {
 
     /// The user, created without employer when the app mentions an unknown one.
     static func findOrCreate(id: String, timezone: String?, now: Date, in db: Database) throws -> UserRecord {
-        if let user = try UserRecord.fetchOne(db, key: id) { return user }
+        if let user = try UserRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM user WHERE id = ?"), arguments: [id]) { return user }
         let user = UserRecord(id: id, employerId: nil, timezone: timezone ?? "UTC", username: nil, passwordHash: nil, createdAt: now)
         try user.insert(db)
         return user

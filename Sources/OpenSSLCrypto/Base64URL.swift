@@ -39,7 +39,8 @@ public enum Base64URL {
         }
     }
 
-    /// Strict: only the base64url alphabet, no padding, no whitespace; nil otherwise.
+    /// Strict: only the base64url alphabet, no padding, no whitespace, and canonical (no stray low
+    /// bits, so a signature or MAC has one spelling); nil otherwise.
     public static func decode<Text: StringProtocol>(_ text: Text) -> [UInt8]? {
         let characters = Array(text.utf8)
         guard characters.count % 4 != 1 else { return nil }

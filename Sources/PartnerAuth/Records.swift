@@ -1,5 +1,6 @@
 public import Foundation
 public import GRDB
+import IncentiveStore
 
 public struct PartnerRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
     public static let databaseTableName = "partner"
@@ -12,8 +13,8 @@ public struct PartnerRecord: Codable, Sendable, Equatable, FetchableRecord, Pers
     public var disabled: Bool
     public var createdAt: Date
 
-    public var redirectURIList: [String] { (try? JSONDecoder().decode([String].self, from: Data(redirectUris.utf8))) ?? [] }
-    public var programIDList: [String] { (try? JSONDecoder().decode([String].self, from: Data(programIds.utf8))) ?? [] }
+    public var redirectURIList: [String] { JSONStringList.decode(redirectUris) }
+    public var programIDList: [String] { JSONStringList.decode(programIds) }
     public var scopeSet: Set<String> { Set(scopes.split(separator: " ").map(String.init)) }
 }
 

@@ -19,7 +19,7 @@ public final class SigningKeyRing: Sendable {
     public static let publishedAfterRetirement: TimeInterval = 15 * 60
 
     let directory: URL
-    private let state: Mutex<(modified: Date?, entries: [Entry], keys: [String: ES256PrivateKey])>
+    private let state: Mutex<(modified: timespec?, entries: [Entry], keys: [String: ES256PrivateKey])>
 
     public init(directory: URL) throws {
         self.directory = directory
@@ -72,9 +72,11 @@ public final class SigningKeyRing: Sendable {
     }
 
     private func reloadIfChanged() throws {
-        let schedule = directory.appendingPathComponent("keys.json")
-        let modified = (try? FileManager.default.attributesOfItem(atPath: schedule.path))?[.modificationDate] as? Date
-        if state.withLock({ $0.modified == modified && !$0.entries.isEmpty }) { return }
+        // A plain stat(2) on every signing and verification: Foundation's file attributes cost
+        // more than the signature itself.
+        var status = stat()
+        let modified = stat(directory.appendingPathComponent("keys.json").path, &status) == 0 ? status.st_mtim : nil
+        if state.withLock({ $0.modified.map { Self.same($0, modified) } == true && !$0.entries.isEmpty }) { return }
         let entries = try Self.readSchedule(in: directory)
         var keys: [String: ES256PrivateKey] = [:]
         for entry in entries {
@@ -82,6 +84,11 @@ public final class SigningKeyRing: Sendable {
             keys[entry.kid] = try ES256PrivateKey(pemRepresentation: pem)
         }
         state.withLock { $0 = (modified, entries, keys) }
+    }
+
+    private static func same(_ time: timespec, _ other: timespec?) -> Bool {
+        guard let other else { return false }
+        return time.tv_sec == other.tv_sec && time.tv_nsec == other.tv_nsec
     }
 
     private static func readSchedule(in directory: URL) throws -> [Entry] {

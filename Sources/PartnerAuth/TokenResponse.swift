@@ -5,6 +5,8 @@ public struct TokenResponse: Codable, Sendable, Equatable {
     public let expiresIn: Int
     public let refreshToken: String?
     public let scope: String
+    /// What the access token says (not sent: the token carries it), for the audit row.
+    public var claims: AccessTokenClaims?
 
     enum CodingKeys: String, CodingKey {
         case accessToken = "access_token"

@@ -223,7 +223,7 @@ public struct TokenService: Sendable {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let jwt = try CompactJWS.sign(payload: try encoder.encode(claims), key: signing.key, kid: signing.kid, typ: "at+jwt")
         return TokenResponse(accessToken: jwt, tokenType: "Bearer", expiresIn: Int(settings.accessTokenLifetime),
-                             refreshToken: refreshToken, scope: claims.scope)
+                             refreshToken: refreshToken, scope: claims.scope, claims: claims)
     }
 
     /// The claims of a well-signed, unexpired token of this issuer and audience (no database checks).

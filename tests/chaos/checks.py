@@ -181,7 +181,8 @@ class Checker:
 
     def logged_heads(self) -> list[str]:
         """The audit heads the server wrote to its log (DESIGN §6: what an operator verifies against)."""
-        return re.findall(r"audit\.head=([0-9a-f]{64})", self.server.log_path.read_text(errors="replace"))
+        # JSON lines ("audit.head":"...") by default, key=value with --log-format text.
+        return re.findall(r'audit\.head"?[=:]"?([0-9a-f]{64})', self.server.log_path.read_text(errors="replace"))
 
     def check_logged_heads(self, db) -> None:
         """Every head the server logged was committed, so it must have survived the crash."""

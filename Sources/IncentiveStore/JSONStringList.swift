@@ -1,0 +1,15 @@
+public import Foundation
+
+/// Columns that hold a JSON array of strings (event ids, redirect URIs, program ids).
+public enum JSONStringList {
+    private static let decoder = JSONDecoder()
+
+    /// The strings, or none when the text is not a JSON array of strings.
+    public static func decode(_ text: String) -> [String] {
+        (try? decoder.decode([String].self, from: Data(text.utf8))) ?? []
+    }
+}
+
+extension AchievementRecord {
+    public var eventIDList: [String] { JSONStringList.decode(eventIds) }
+}

@@ -1,0 +1,107 @@
+# Shared by the benchmark scripts (source it; not a command). Expects ROOT (the checkout) and
+# SCRATCH; the wrk helpers also TMP, DURATION and CONNECTIONS.
+#   bench_build [PRODUCT...]  builds the release products (default incentives) into $SCRATCH, or
+#                             only checks they exist when BENCH_PREBUILT=1 (scripts/bench-all.sh
+#                             built them once for all scripts); sets BINDIR and BIN
+#   bench_serve FLAG...       starts the server on a free port in $TMP; sets SERVER_PID, BASE, CA
+#   bench_client_token ID SECRET   prints a client-credentials access token
+#   bench_measure METHOD PATH BODY AUTHORIZATION CONTENT_TYPE   prints "rate p50_us p99_us non2xx"
+#   bench_cpu_busy            percent of CPU time not idle over one second
+#   bench_seconds 10s|2m|1h   the duration in seconds
+#   bench_result / bench_note / bench_warn   machine-readable results, see below
+
+bench_build() {
+    local product
+    (($#)) || set -- incentives
+    "$ROOT/scripts/install-system-packages.sh" wrk curl
+    if [[ ${BENCH_PREBUILT:-0} != 1 ]]; then
+        for product in "$@"; do swift build -c release --product "$product" --scratch-path "$SCRATCH" || return 1; done
+    fi
+    case $SCRATCH in /*) BINDIR="$SCRATCH/release" ;; *) BINDIR="$ROOT/$SCRATCH/release" ;; esac
+    BIN=$BINDIR/incentives
+    for product in "$@"; do
+        [[ -x $BINDIR/$product ]] || { echo "no binary at $BINDIR/$product" >&2; return 1; }
+    done
+}
+
+bench_stop() {
+    if [[ -n ${SERVER_PID:-} ]]; then kill -TERM "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null; fi
+    SERVER_PID=""
+}
+
+bench_serve() {
+    local port
+    port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+    "$BIN" serve --data-dir "$TMP/data" --certs-dir "$TMP/certs" --port "$port" --log-level warning "$@" > "$TMP/serve.log" 2>&1 &
+    SERVER_PID=$!
+    for _ in $(seq 1 300); do grep -qs "incentives: serving" "$TMP/serve.log" && break; sleep 0.1; done
+    grep -q "incentives: serving" "$TMP/serve.log" || { cat "$TMP/serve.log"; echo "server did not start" >&2; exit 1; }
+    BASE="https://127.0.0.1:$port"
+    CA="$TMP/certs/dev-ca.pem"
+}
+
+bench_client_token() {
+    curl -sS --cacert "$CA" -u "$1:$2" -d grant_type=client_credentials "$BASE/oauth/token" \
+        | python3 -c 'import sys, json; print(json.load(sys.stdin)["access_token"])'
+}
+
+bench_measure() {
+    local output rate p50 p99 errors
+    output=$(BENCH_METHOD=$1 BENCH_PATH=$2 BENCH_BODY=$3 BENCH_AUTHORIZATION=$4 BENCH_CONTENT_TYPE=$5 \
+        wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency -s "$ROOT/Benchmarks/oauth-request.lua" "$BASE" 2>&1)
+    rate=$(awk '/Requests\/sec/ {print $2}' <<<"$output")
+    p50=$(sed -n 's/.*p50_us=\([0-9]*\).*/\1/p' <<<"$output")
+    p99=$(sed -n 's/.*p99_us=\([0-9]*\).*/\1/p' <<<"$output")
+    errors=$(awk '/Non-2xx/ {print $NF}' <<<"$output")
+    echo "${rate:-0} ${p50:-0} ${p99:-0} ${errors:-0}"
+}
+
+bench_cpu_busy() {
+    local a b
+    read -r -a a < <(head -1 /proc/stat)
+    sleep 1
+    read -r -a b < <(head -1 /proc/stat)
+    awk -v u="$((b[1] + b[2] + b[3] + b[6] + b[7] + b[8] - a[1] - a[2] - a[3] - a[6] - a[7] - a[8]))" \
+        -v i="$((b[4] + b[5] - a[4] - a[5]))" 'BEGIN { printf "%.0f", 100 * u / (u + i) }'
+}
+
+bench_seconds() {
+    case $1 in
+        *h) echo $((${1%h} * 3600)) ;; *m) echo $((${1%m} * 60)) ;; *s) echo "${1%s}" ;; *) echo "$1" ;;
+    esac
+}
+
+# Machine-readable results. When BENCH_RESULTS names a file, each call appends one tab-separated
+# line to it (scripts/render-benchmarks.py turns the file into BENCHMARKS.md); otherwise they do
+# nothing, and the scripts' own human-readable output is unchanged.
+#   result AREA FIGURE OURS UNIT REFERENCE REFERENCE_LABEL REFERENCE_KIND RATIO TARGET MET
+#   note   AREA TEXT      how this run went (settings, CPU use, latencies, counts)
+#   warn   AREA TEXT      why this run's figures should not be trusted (disturbed, errors)
+# AREA is tls, events, evaluation, oauth or feed. REFERENCE_KIND is measured (in the same run),
+# published (someone else's figure, not measured here) or budget (a limit from the design).
+#
+# bench_result AREA FIGURE OURS UNIT REFERENCE REFERENCE_LABEL REFERENCE_KIND TARGET CHECK
+# computes RATIO (OURS / REFERENCE, when both are numbers) and MET from CHECK, one of
+#   ratio>=X  ratio<=X  ours>=X  ours<=X   (MET yes or no; no as well when a figure is missing)
+#   -                                      (no target; MET -)
+bench_result() {
+    local area=$1 figure=$2 ours=$3 unit=$4 reference=$5 label=$6 kind=$7 target=$8 check=$9 ratio met
+    read -r ratio met < <(awk -v a="$ours" -v b="$reference" -v check="$check" 'BEGIN {
+        number = "^-?[0-9]+([.][0-9]+)?$"
+        ratio = (a ~ number && b ~ number && b + 0 != 0) ? a / b : "-"
+        met = "-"
+        if (check != "-") {
+            split(check, part, /[<>]=/); what = part[1]; limit = part[2] + 0
+            value = (what == "ratio") ? ratio : a
+            if (value == "-" || (what != "ratio" && value !~ number)) met = "no"
+            else if (check ~ />=/) met = (value + 0 >= limit) ? "yes" : "no"
+            else met = (value + 0 <= limit) ? "yes" : "no"
+        }
+        if (ratio != "-") ratio = sprintf("%.4g", ratio)
+        print ratio, met }')
+    [[ -n ${BENCH_RESULTS:-} ]] || return 0
+    printf 'result\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$area" "$figure" "${ours:--}" "$unit" "${reference:--}" \
+        "$label" "$kind" "$ratio" "$target" "$met" >>"$BENCH_RESULTS"
+}
+bench_note() { [[ -z ${BENCH_RESULTS:-} ]] || printf 'note\t%s\t%s\n' "$1" "$2" >>"$BENCH_RESULTS"; }
+bench_warn() { [[ -z ${BENCH_RESULTS:-} ]] || printf 'warn\t%s\t%s\n' "$1" "$2" >>"$BENCH_RESULTS"; }
