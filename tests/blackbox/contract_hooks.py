@@ -112,20 +112,21 @@ class SchemeCredentials:
             case.cookies = {**(case.cookies or {}), SESSION_COOKIE: value}
 
 
-CREATED_WITH_OUR_ID = {"createEmployer", "createUser"}
+# The operations that create a resource under an id of the caller's choosing, and that id's field.
+CALLER_CHOSEN_IDS = {"createEmployer": "id", "createUser": "id", "createEvent": "event_id"}
 ID_SUFFIXES = itertools.count(1)
 
 
 @schemathesis.hook
 def before_call(context, case, **kwargs):
     """Stateful scenarios start from Hypothesis' simplest values, so every one would create employer
-    or user "0" and get 409 from the second on, and the chains the links describe (employer,
-    program, user, event, achievements) would stop at their first step. There, ids get a unique
-    suffix; 409 stays covered by the other phases and the seeded ids of the spec's examples."""
+    "0" (or log event "0") and get 409 from the second on, and the chains the links describe
+    (employer, program, user, event, achievements) would stop at their first step. There, these ids
+    get a unique suffix; 409 and replays stay covered by the other phases and the seeded ids of the
+    spec's examples."""
     if case.meta is None or case.meta.phase.name != TestPhase.STATEFUL:
         return
-    if case.operation.definition.raw.get("operationId") not in CREATED_WITH_OUR_ID:
-        return
-    if isinstance(case.body, dict) and isinstance(case.body.get("id"), str):
+    field = CALLER_CHOSEN_IDS.get(case.operation.definition.raw.get("operationId"))
+    if field and isinstance(case.body, dict) and isinstance(case.body.get(field), str):
         suffix = f"-{next(ID_SUFFIXES)}"
-        case.body["id"] = case.body["id"][:200 - len(suffix)] + suffix
+        case.body[field] = case.body[field][:200 - len(suffix)] + suffix
