@@ -32,9 +32,8 @@ package struct FeedCursor: Sendable {
 
     package func position(of cursor: String, for binding: Binding) throws -> Int64 {
         let parts = cursor.split(separator: ".", omittingEmptySubsequences: false)
-        // Digits only: Int64 would also take "+12", a second spelling of an issued cursor.
-        guard cursor.count <= 200, parts.count == 2, parts[0].utf8.allSatisfy({ (0x30...0x39).contains($0) }),
-              let sequence = Int64(parts[0]), sequence >= 0,
+        // Only as issued: Int64 also reads "+12" and "012", other spellings of an issued cursor.
+        guard cursor.count <= 200, parts.count == 2, let sequence = Int64(parts[0]), sequence >= 0, String(sequence) == parts[0],
               let sent = Base64URL.decode(String(parts[1])),
               ConstantTime.equals(sent, mac(sequence, binding))
         else { throw APIProblem.badRequest("cursor is not one this feed issued to this client for this query", field: "cursor") }

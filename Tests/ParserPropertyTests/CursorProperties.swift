@@ -35,7 +35,12 @@ import Testing
         let issued = Generator<(Int64, String), Shrink.None<(Int64, String)>>.drawing { rng in
             let sequence = Int64.random(in: 0...Int64.max, using: &rng)
             let cursor = cursors.issue(after: sequence, for: Self.binding)
-            return (sequence, rng.chance(0.2) ? cursor : TokenMutator.mutate(cursor, &rng))
+            switch rng.int(0...9) {
+            case 0, 1: return (sequence, cursor)
+            // Other spellings of the same position.
+            case 2: return (sequence, rng.pick(["0", "00", "+", " "]) + cursor)
+            default: return (sequence, TokenMutator.mutate(cursor, &rng))
+            }
         }
         await propertyCheck(count: PropertyIterations.standard * 10, input: issued) { sequence, cursor in
             let original = cursors.issue(after: sequence, for: Self.binding)

@@ -25,6 +25,18 @@ import Testing
         }
     }
 
+    /// Found by libFuzzer (`scripts/fuzz.sh --long cursor`): `042.<mac>` was accepted as the
+    /// cursor `42.<mac>`, because the position was read with `Int64("042")`.
+    @Test func feedCursorWithLeadingZerosIsRefused() throws {
+        let cursors = FeedCursor(key: Array(repeating: 7, count: 32))
+        let binding = FeedCursor.Binding(clientID: "cli", grantID: nil, since: nil)
+        let issued = cursors.issue(after: 42, for: binding)
+        #expect(try cursors.position(of: issued, for: binding) == 42)
+        for respelled in ["0" + issued, "+" + issued, "00" + issued] {
+            #expect(throws: APIProblem.self) { try cursors.position(of: respelled, for: binding) }
+        }
+    }
+
     /// `removingPercentEncoding` dropped a leading U+FEFF, so a form value starting with it changed.
     @Test func formValueKeepsALeadingByteOrderMark() throws {
         #expect(try FormBody.parse("a=%EF%BB%BFx").fields["a"] == "\u{FEFF}x")
