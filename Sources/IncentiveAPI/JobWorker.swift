@@ -15,6 +15,8 @@ struct JobWorker: Service {
                     let finished = try await queue.runDue()
                     ServiceMetrics.jobsCompleted(finished)
                     if finished > 0 { logger.info("Evaluation jobs finished", metadata: ["count": "\(finished)"]) }
+                } catch is CancellationError {
+                    return  // shutting down: the job's transaction rolled back and runs again at next start
                 } catch {
                     logger.error("Job queue failed", metadata: ["error": "\(error)"])
                 }

@@ -41,7 +41,8 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
             break
         case .end:
             readingRequest = false
-            disarm()
+            // Answered before its body ended (a 413, say): the next head is due from now on.
+            if unanswered == 0 { arm(headTimeout, context: context) } else { disarm() }
         }
         context.fireChannelRead(data)
     }

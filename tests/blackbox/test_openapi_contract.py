@@ -10,6 +10,7 @@ import sys
 import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 import requests
@@ -27,7 +28,7 @@ CHECKS = ["not_a_server_error", "status_code_conformance", "content_type_conform
 MINIMUM_REQUESTS = 5000
 # Enough generated cases per operation for MINIMUM_REQUESTS across examples, coverage, fuzzing
 # and stateful phases, while a debug build on 2 shared cores finishes in a few minutes.
-MAX_EXAMPLES = 200
+MAX_EXAMPLES = 160
 WORKERS = 2
 USERNAME = "dana.k"
 PASSWORD = "correct horse battery staple"
@@ -133,9 +134,11 @@ def toml_string(value: str) -> str:
 
 def write_config(folder: Path, server) -> Path:
     """schemathesis.toml: where the server is and which checks run. The credentials come from
-    contract_auth.py (a config file that names credentials turns programmatic auth off)."""
+    contract_hooks.py (a config file that names credentials turns programmatic auth off)."""
     lines = [f"base-url = {toml_string(server.base_url)}", f"tls-verify = {toml_string(server.ca)}",
-             f"workers = {WORKERS}", "", "[cache]", "enabled = false", "", "[checks]", "enabled = false"]
+             f"workers = {WORKERS}", "", "[cache]", "enabled = false", "",
+             # Room for employer -> program -> user -> event -> achievements and a step more (default 6).
+             "[phases.stateful]", "max-steps = 8", "", "[checks]", "enabled = false"]
     lines += [f"{check}.enabled = true" for check in CHECKS]
     path = folder / "schemathesis.toml"
     path.write_text("\n".join(lines) + "\n")
@@ -143,7 +146,7 @@ def write_config(folder: Path, server) -> Path:
 
 
 def write_setup(folder: Path, server, credentials: dict) -> Path:
-    """The credentials of every security scheme, for contract_auth.py."""
+    """The credentials of every security scheme, for contract_hooks.py."""
     path = folder / "contract-setup.json"
     path.write_text(json.dumps({"base_url": server.base_url, "ca": server.ca, **credentials}))
     return path
@@ -154,6 +157,37 @@ def stateful_summary(output: str) -> tuple[int, int]:
     scenarios = re.search(r"Scenarios:\s+(\d+)", output)
     links = re.search(r"API Links:\s+(\d+) covered", output)
     return int(scenarios.group(1)) if scenarios else 0, int(links.group(1)) if links else 0
+
+
+def link_chain(entries: list[dict]) -> list[int]:
+    """How far the run followed employer -> program -> user -> event -> achievements with resources
+    it created itself: counts of employers, of those with a program, users of those employers,
+    users of those with an event, and reads of those users' achievements."""
+    employers, with_program, users, with_event, reads = set(), set(), set(), set(), 0
+    for entry in sorted(entries, key=lambda e: e["startedDateTime"]):
+        request, status = entry["request"], entry["response"]["status"]
+        path = "/" + request["url"].split("?")[0].split("/", 3)[3]
+        created = json_or_none(entry["response"]["content"].get("text")) if status in (200, 201, 202) else None
+        sent = json_or_none((request.get("postData") or {}).get("text"))
+        if request["method"] != "POST" or not isinstance(created, dict):
+            if re.fullmatch(r"/v1/users/[^/]+/achievements", path) and status == 200 and unquote(path.split("/")[3]) in with_event:
+                reads += 1
+        elif path == "/v1/employers":
+            employers.add(created["id"])
+        elif re.fullmatch(r"/v1/employers/[^/]+/programs", path) and created.get("employer_id") in employers:
+            with_program.add(created["employer_id"])
+        elif path == "/v1/users" and created.get("employer_id") in with_program:
+            users.add(created["id"])
+        elif path == "/v1/events" and isinstance(sent, dict) and sent.get("user_id") in users:
+            with_event.add(sent["user_id"])
+    return [len(employers), len(with_program), len(users), len(with_event), reads]
+
+
+def json_or_none(text):
+    try:
+        return json.loads(text) if text else None
+    except ValueError:
+        return None
 
 
 def test_live_server_conforms_to_the_spec(contract_server, capsys):
@@ -172,15 +206,18 @@ def test_live_server_conforms_to_the_spec(contract_server, capsys):
         [str(SCHEMATHESIS), "--config-file", str(config), "run", str(SPEC), "--no-color",
          "--max-examples", str(MAX_EXAMPLES), "--phases", "examples,coverage,fuzzing,stateful",
          "--report", "har", "--report-har-path", str(har)],
-        env={**os.environ, "SCHEMATHESIS_HOOKS": str(HERE / "contract_auth.py"), "CONTRACT_SETUP": str(setup),
+        env={**os.environ, "SCHEMATHESIS_HOOKS": str(HERE / "contract_hooks.py"), "CONTRACT_SETUP": str(setup),
              "PYTHONPATH": str(HERE)},
         capture_output=True, text=True, timeout=900)
     elapsed = time.monotonic() - started
     (server.folder / "schemathesis.txt").write_text(run.stdout + run.stderr)
-    requests_sent = len(json.loads(har.read_text())["log"]["entries"])
+    entries = json.loads(har.read_text())["log"]["entries"]
+    requests_sent = len(entries)
     scenarios, links = stateful_summary(run.stdout)
+    chain = " -> ".join(map(str, link_chain(entries)))
     with capsys.disabled():
-        print(f"\nschemathesis: {requests_sent} requests, {scenarios} stateful scenarios over {links} API links, "
+        print(f"\nschemathesis: {requests_sent} requests, {scenarios} stateful scenarios over {links} API links "
+              f"(employers -> with programs -> their users -> with events -> achievement reads: {chain}), "
               f"{elapsed:.0f} s, exit code {run.returncode}; output in {server.folder / 'schemathesis.txt'}")
     assert run.returncode == 0, run.stdout[-20000:] + run.stderr[-5000:]
     assert requests_sent >= MINIMUM_REQUESTS
