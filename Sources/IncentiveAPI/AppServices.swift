@@ -66,11 +66,7 @@ public struct AppServices: Sendable {
 
     static func auditKey(configuration: AppConfiguration) throws -> [UInt8] {
         if let hex = ProcessInfo.processInfo.environment["INCENTIVES_AUDIT_KEY"] {
-            let bytes = stride(from: 0, to: hex.count, by: 2).compactMap { offset -> UInt8? in
-                let start = hex.index(hex.startIndex, offsetBy: offset)
-                return UInt8(hex[start..<hex.index(start, offsetBy: min(2, hex.count - offset))], radix: 16)
-            }
-            guard hex.count == 64, bytes.count == 32 else { throw ConfigurationError("INCENTIVES_AUDIT_KEY must be 64 hex digits") }
+            guard let bytes = Hex.decode(hex), bytes.count == 32 else { throw ConfigurationError("INCENTIVES_AUDIT_KEY must be 64 hex digits") }
             return bytes
         }
         return try SecretKeyFile.loadOrCreate(configuration.dataDirectory.appendingPathComponent(auditKeyFile))
