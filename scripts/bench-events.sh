@@ -26,6 +26,7 @@
 #              EVAL_USERS (users per history size in evaluation-bench, default 2),
 #              SKIP_EVAL=1 (skip evaluation-bench), IDLE_WAIT (seconds to wait for idle CPUs, default 120),
 #              SCRATCH (swift build scratch path, default .build-release),
+#              BENCH_PREBUILT=1 (do not build; use the binaries already in $SCRATCH, as scripts/bench-all.sh does),
 #              BENCH_RESULTS (a file: also append machine-readable results, see scripts/bench-lib.sh).
 # Exits 0 when everything ran (even if a target is missed); non-zero if the server fails to
 # start, seeding fails, or wrk does not run.
@@ -53,19 +54,8 @@ COMMAND="scripts/bench-events.sh"
 say() { printf '\n== %s\n' "$*"; }
 die() { printf 'bench-events: %s\n' "$*" >&2; exit 1; }
 
-# --- 1. Tools --------------------------------------------------------------------------------
-missing=()
-command -v wrk >/dev/null 2>&1 || missing+=(wrk)
-command -v curl >/dev/null 2>&1 || missing+=(curl)
-command -v cc >/dev/null 2>&1 || missing+=(gcc)
-[[ -f /usr/include/sqlite3.h ]] || missing+=(libsqlite3-dev)
-if ((${#missing[@]})); then
-    say "installing ${missing[*]} with apt-get"
-    SUDO=""
-    [[ $(id -u) -eq 0 ]] || SUDO=sudo
-    $SUDO apt-get update
-    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
-fi
+# --- 1. Tools (wrk and curl come with bench_build) -------------------------------------------
+bench_need cc:gcc /usr/include/sqlite3.h:libsqlite3-dev
 if [[ -x $ROOT/.venv/bin/python ]] && "$ROOT/.venv/bin/python" -c 'import requests' 2>/dev/null; then
     PYTHON=$ROOT/.venv/bin/python
 else
@@ -79,21 +69,7 @@ else
 fi
 
 # --- 2. Temp dir (server data, raw SQLite file and evaluation-bench file on the same disk) ----
-TMP=$(mktemp -d -t bench-events.XXXXXX)
-PIDS=()
-cleanup() {
-    local pid i
-    for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-    for pid in "${PIDS[@]}"; do
-        for ((i = 0; i < 100; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-        kill -KILL "$pid" 2>/dev/null || true
-        wait "$pid" 2>/dev/null || true
-    done
-    rm -rf "$TMP"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+bench_tmpdir bench-events # on exit it stops the server and removes $TMP
 printf 'temp dir %s on %s (%s)\n' "$TMP" "$(df --output=source "$TMP" | tail -1)" "$(df --output=fstype "$TMP" | tail -1 | tr -d ' ')"
 
 # --- 3. Build (own scratch path, so the developers' .build is not locked) --------------------
@@ -106,16 +82,8 @@ printf 'built %s (%s)\n' "$BIN" "$(date -r "$BIN" '+%Y-%m-%d %H:%M')"
 say "compiling Benchmarks/raw-sqlite-insert.c (SQLite $(sqlite3 --version 2>/dev/null | cut -d' ' -f1 || echo '?'))"
 cc -O2 -o "$TMP/raw-sqlite-insert" "$ROOT/Benchmarks/raw-sqlite-insert.c" -lsqlite3
 
-free_port() {
-    local port
-    while :; do
-        port=$((20000 + RANDOM % 40000))
-        (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && continue
-        echo "$port"
-        return
-    done
-}
-PORT=$(free_port)
+bench_free_port PORT
+# shellcheck disable=SC2153 # PORT is set by bench_free_port
 BASE=https://127.0.0.1:$PORT
 
 # --- 4. Server ---------------------------------------------------------------------------------
@@ -123,18 +91,8 @@ say "starting the server on $BASE (grace window 800 days)"
 API_KEY=$("$BIN" apikey create --scope admin --scope events:write --data-dir "$TMP/data" 2>"$TMP/apikey.err") ||
     die "apikey create failed: $(cat "$TMP/apikey.err")"
 [[ -n $API_KEY ]] || die "apikey create printed no key"
-"$BIN" serve --host 127.0.0.1 --port "$PORT" --data-dir "$TMP/data" --certs-dir "$TMP/certs" \
-    --grace-window-days 800 >"$TMP/server.out" 2>"$TMP/server.err" &
-SERVER_PID=$!
-PIDS+=("$SERVER_PID")
-for ((i = 0; i < 600; i++)); do
-    grep -q '^incentives: serving ' "$TMP/server.out" 2>/dev/null && break
-    kill -0 "$SERVER_PID" 2>/dev/null || break
-    sleep 0.1
-done
-grep -q '^incentives: serving ' "$TMP/server.out" 2>/dev/null ||
-    { cat "$TMP/server.out" "$TMP/server.err" >&2; die "the server did not start"; }
-printf 'server (pid %s): %s\n' "$SERVER_PID" "$(grep '^incentives: serving ' "$TMP/server.out")"
+bench_start server "$PORT" "$TMP/data" --grace-window-days 800 || die "the server did not start"
+SERVER_PID=$BENCH_PID
 CA=$TMP/certs/dev-ca.pem
 
 # --- 5. Seed the worst case over the API ------------------------------------------------------
@@ -284,36 +242,24 @@ curl -sS --cacert "$CA" -o "$TMP/sample.json" -w 'HTTP %{http_code} in %{time_to
 printf '  %s\n' "$(head -c 600 "$TMP/sample.json")"
 
 # --- 7. wrk ----------------------------------------------------------------------------------------
-seconds_of() { bench_seconds "$1"; }
-cpu_busy() { bench_cpu_busy; }
-wait_idle() {
-    local waited=0 busy
-    while busy=$(cpu_busy) && ((busy >= 10 && waited < IDLE_WAIT)); do
-        ((waited > 0)) || printf '  .. CPUs %s%% busy with other work; waiting up to %s s for them to be idle\n' "$busy" "$IDLE_WAIT"
-        sleep 4
-        waited=$((waited + 5))
-    done
-    BUSY_BEFORE=$busy
-}
 HZ=$(getconf CLK_TCK)
-total_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat; }
-busy_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat; }
-proc_ticks() { cut -d')' -f2- "/proc/$1/stat" | awk '{ print $12 + $13 }'; }
 
 export BENCH_OCCURRED_AT=$OCCURRED_AT BENCH_RUN=$RUN_TAG
 say "wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency -s Benchmarks/events.lua $BASE/v1/events (after ${WARMUP} warm-up)"
-wait_idle
+bench_wait_idle # up to IDLE_WAIT seconds, until other processes leave the CPUs alone
 printf 'CPU busy before measuring: %s%% (load average %s); wrk and the server share %s cores\n' \
-    "$BUSY_BEFORE" "$(cut -d' ' -f1-3 /proc/loadavg)" "$(nproc)"
-BENCH_RUN=$RUN_TAG-warmup timeout $(($(seconds_of "$WARMUP") + 30)) \
+    "$BENCH_BUSY" "$(cut -d' ' -f1-3 /proc/loadavg)" "$(nproc)"
+BENCH_RUN=$RUN_TAG-warmup timeout $(($(bench_seconds "$WARMUP") + 30)) \
     wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" -s "$ROOT/Benchmarks/events.lua" "$BASE/v1/events" >"$TMP/wrk-warmup.txt" 2>&1 ||
     printf '  !! warm-up: wrk exited with status %s\n' "$?"
-t0=$(total_ticks) b0=$(busy_ticks) s0=$(proc_ticks "$SERVER_PID")
+read -r b0 t0 < <(bench_cpu_ticks)
+s0=$(bench_proc_ticks "$SERVER_PID")
 TIMEFORMAT='%3U %3S'
 rc=0
-{ time timeout $(($(seconds_of "$DURATION") + 30)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency \
+{ time timeout $(($(bench_seconds "$DURATION") + 30)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency \
     -s "$ROOT/Benchmarks/events.lua" "$BASE/v1/events" >"$TMP/wrk.txt" 2>&1; } 2>"$TMP/wrk.time" || rc=$?
-t1=$(total_ticks) b1=$(busy_ticks) s1=$(proc_ticks "$SERVER_PID")
+read -r b1 t1 < <(bench_cpu_ticks)
+s1=$(bench_proc_ticks "$SERVER_PID")
 sed 's/^/  /' "$TMP/wrk.txt"
 ((rc == 0)) || die "wrk exited with status $rc"
 RPS=$(awk '/^Requests\/sec:/ { print $2 }' "$TMP/wrk.txt")
@@ -350,7 +296,7 @@ printf "Little's law: %s connections / %.0f req/s = %.2f ms mean latency (wrk me
 
 # One connection, one request at a time: the time one request takes when it waits for no other.
 say "unloaded latency: wrk -t1 -c1 -d5s --latency (one request in flight)"
-wait_idle
+bench_wait_idle
 BENCH_RUN=$RUN_TAG-c1 timeout 40 wrk -t1 -c1 -d5s --latency -s "$ROOT/Benchmarks/events.lua" "$BASE/v1/events" >"$TMP/wrk-c1.txt" 2>&1 ||
     printf '  !! wrk -c1 exited with status %s\n' "$?"
 C1_RPS=$(awk '/^Requests\/sec:/ { print $2 }' "$TMP/wrk-c1.txt")
@@ -373,7 +319,7 @@ printf '  GET /healthz, wrk -t%s -c%s -d5s: requests/s %s   p99 %s ms\n' "$THREA
 
 # --- 8. Raw SQLite insert transactions, same pragmas, same directory ---------------------------------
 say "raw SQLite: single-row insert transactions for ${RAW_SECONDS} s into $TMP/raw.sqlite (WAL, synchronous=NORMAL)"
-wait_idle
+bench_wait_idle
 RAW_LINE=$("$TMP/raw-sqlite-insert" "$TMP/raw.sqlite" "$RAW_SECONDS")
 printf '  %s\n' "$RAW_LINE"
 RAW_RATE=$(awk '{ print $2 }' <<<"$RAW_LINE")
@@ -381,14 +327,13 @@ RAW_P50=$(awk '{ printf "%.3f", $8 / 1000 }' <<<"$RAW_LINE")
 RAW_P99=$(awk '{ printf "%.3f", $10 / 1000 }' <<<"$RAW_LINE")
 
 # Stop the server before the in-process benchmark so it does not compete for the CPUs.
-kill -TERM "$SERVER_PID" 2>/dev/null || true
-for ((i = 0; i < 100; i++)); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
+bench_stop
 DB_SIZE=$(du -sh "$TMP/data" | cut -f1)
 
 # --- 9. Evaluation cost by history size (in process) ---------------------------------------------------
 if [[ $SKIP_EVAL != 1 ]]; then
     say "evaluation cost by history size: evaluation-bench --events $EVAL_EVENTS --users $EVAL_USERS (in process, SQLite file in $TMP)"
-    wait_idle
+    bench_wait_idle
     TMPDIR=$TMP "$BINDIR/evaluation-bench" --events "$EVAL_EVENTS" --users "$EVAL_USERS" | tee "$TMP/eval.txt" | sed 's/^/  /'
     EVAL_SUMMARY=$(sed -n 's/^SUMMARY //p' "$TMP/eval.txt")
     ev() { tr ' ' '\n' <<<"$EVAL_SUMMARY" | sed -n "s/^$1=//p"; }

@@ -15,6 +15,7 @@
 # Environment: DURATION (measured run per figure, default 10s), WARMUP (default 2s),
 #              THREADS (wrk -t, default 2), CONNECTIONS (wrk -c, default 16),
 #              SCRATCH (swift build scratch path, default .build-release),
+#              BENCH_PREBUILT=1 (do not build; use the binary already in $SCRATCH, as scripts/bench-all.sh does),
 #              TRIES (measure a run again while other processes disturbed it, default 3 tries),
 #              IDLE_WAIT (seconds to wait for idle CPUs before each try, default 120),
 #              BENCH_RESULTS (a file: also append machine-readable results, see scripts/bench-lib.sh).
@@ -39,84 +40,25 @@ export PATH="$PATH:/usr/sbin:/sbin"
 say() { printf '\n== %s\n' "$*"; }
 die() { printf 'bench-tls: %s\n' "$*" >&2; exit 1; }
 
-# --- 1. Tools ------------------------------------------------------------------------------
-missing=()
-command -v nginx >/dev/null 2>&1 || missing+=(nginx)
-command -v wrk >/dev/null 2>&1 || missing+=(wrk)
-command -v curl >/dev/null 2>&1 || missing+=(curl)
-command -v openssl >/dev/null 2>&1 || missing+=(openssl)
-if ((${#missing[@]})); then
-    say "installing ${missing[*]} with apt-get"
-    SUDO=""
-    [[ $(id -u) -eq 0 ]] || SUDO=sudo
-    $SUDO apt-get update
-    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
-fi
+# --- 1. Tools (wrk and curl come with bench_build) ------------------------------------------
+bench_need nginx openssl
 
 # --- 2. Build (own scratch path, so the developers' .build is not locked) -------------------
 say "building incentives (release, scratch path $SCRATCH)"
 bench_build incentives || die "no release build of incentives"
 
-# --- 3. Temp dir, cleanup --------------------------------------------------------------------
-TMP=$(mktemp -d -t bench-tls.XXXXXX)
-PIDS=()
-cleanup() {
-    local pid i
-    for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-    for pid in "${PIDS[@]}"; do
-        for ((i = 0; i < 50; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-        kill -KILL "$pid" 2>/dev/null || true
-        wait "$pid" 2>/dev/null || true
-    done
-    rm -rf "$TMP"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-# A port nobody listens on and that we have not picked yet.
-PICKED=" "
-free_port() {
-    local port
-    while :; do
-        port=$((20000 + RANDOM % 40000))
-        [[ $PICKED == *" $port "* ]] && continue
-        (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && continue
-        PICKED+="$port "
-        echo "$port"
-        return
-    done
-}
-OURS_TLS_PORT=$(free_port)
-OURS_PLAIN_PORT=$(free_port)
-NGINX_TLS_PORT=$(free_port)
-NGINX_PLAIN_PORT=$(free_port)
-
-# Starts our server in the background; $1 name, $2 port, rest extra flags. Waits for the
-# "incentives: serving " line.
-start_ours() {
-    local name=$1 port=$2 i
-    shift 2
-    "$BIN" serve --host 127.0.0.1 --port "$port" --data-dir "$TMP/data-$name" --certs-dir "$TMP/certs" "$@" \
-        >"$TMP/$name.out" 2>"$TMP/$name.err" &
-    local pid=$!
-    PIDS+=("$pid")
-    for ((i = 0; i < 600; i++)); do
-        if grep -q '^incentives: serving ' "$TMP/$name.out" 2>/dev/null; then
-            printf '%s (pid %s): %s\n' "$name" "$pid" "$(grep '^incentives: serving ' "$TMP/$name.out")"
-            eval "PID_${name//-/_}=$pid"
-            return 0
-        fi
-        kill -0 "$pid" 2>/dev/null || break
-        sleep 0.1
-    done
-    cat "$TMP/$name.out" "$TMP/$name.err" >&2 || true
-    die "our server ($name) did not start"
-}
+# --- 3. Temp dir, cleanup (bench_tmpdir stops everything in BENCH_PIDS on exit) ---------------
+bench_tmpdir bench-tls
+bench_free_port OURS_TLS_PORT
+bench_free_port OURS_PLAIN_PORT
+bench_free_port NGINX_TLS_PORT
+bench_free_port NGINX_PLAIN_PORT
 
 say "starting our server (HTTPS on $OURS_TLS_PORT, plain HTTP on $OURS_PLAIN_PORT)"
-start_ours ours-https "$OURS_TLS_PORT"
-start_ours ours-plain "$OURS_PLAIN_PORT" --benchmark-plain-http
+bench_start ours-https "$OURS_TLS_PORT" "$TMP/data-ours-https" || die "our server (ours-https) did not start"
+PID_ours_https=$BENCH_PID
+bench_start ours-plain "$OURS_PLAIN_PORT" "$TMP/data-ours-plain" --benchmark-plain-http || die "our server (ours-plain) did not start"
+PID_ours_plain=$BENCH_PID
 for f in server.pem server.key; do [[ -s $TMP/certs/$f ]] || die "our server did not create $TMP/certs/$f"; done
 
 # --- 4. nginx, same certificate and TLS settings ---------------------------------------------
@@ -160,7 +102,7 @@ nginx -t -q -p "$TMP/nginx" -e "$TMP/nginx/error.log" -c "$TMP/nginx/nginx.conf"
     die "nginx rejected its configuration: $(cat "$TMP/nginx/error.log" 2>/dev/null)"
 nginx -p "$TMP/nginx" -e "$TMP/nginx/error.log" -c "$TMP/nginx/nginx.conf" >"$TMP/nginx/stdout" 2>&1 &
 PID_nginx=$!
-PIDS+=("$PID_nginx")
+BENCH_PIDS+=("$PID_nginx")
 
 # --- Check all four endpoints answer the same body --------------------------------------------
 URL_ours_https="https://127.0.0.1:$OURS_TLS_PORT/healthz"
@@ -192,9 +134,8 @@ for name in ours_https ours_plain nginx_https nginx_plain; do
 done
 
 # --- 5. Measurements ---------------------------------------------------------------------------
-seconds_of() { bench_seconds "$1"; }
-WRK_LIMIT=$(($(seconds_of "$DURATION") + 30))
-WARMUP_LIMIT=$(($(seconds_of "$WARMUP") + 30))
+WRK_LIMIT=$(($(bench_seconds "$DURATION") + 30))
+WARMUP_LIMIT=$(($(bench_seconds "$WARMUP") + 30))
 ALIVE_FAILURES=""
 
 declare -A DEAD
@@ -230,20 +171,11 @@ alive() { # name pid url: the server still runs and answers after a run
 # CPU accounting of one measured run, so that a run disturbed by other work is visible:
 # total busy time of the machine, of the server (and its worker children), of the client.
 HZ=$(getconf CLK_TCK)
-cpu_ticks() { awk '/^cpu / { busy = $2 + $3 + $4 + $7 + $8 + $9; print busy, busy + $5 + $6 }' /proc/stat; }
-proc_ticks() { # utime+stime of a process and its children
-    local pid=$1 sum=0 p f
-    for p in "$pid" $(pgrep -P "$pid" 2>/dev/null || true); do
-        f=$(cut -d')' -f2- "/proc/$p/stat" 2>/dev/null) || continue
-        sum=$((sum + $(awk '{ print $12 + $13 }' <<<"$f")))
-    done
-    echo "$sum"
-}
-meter_start() { read -r M_BUSY M_ALL < <(cpu_ticks); M_SERVER=$(proc_ticks "$1"); }
+meter_start() { read -r M_BUSY M_ALL < <(bench_cpu_ticks); M_SERVER=$(bench_proc_ticks "$1"); }
 meter_stop() { # KEY PID TIMEFILE: prints and records how the CPUs were used
     local key=$1 pid=$2 timefile=$3 busy all server client other
-    read -r busy all < <(cpu_ticks)
-    server=$(($(proc_ticks "$pid") - M_SERVER))
+    read -r busy all < <(bench_cpu_ticks)
+    server=$(($(bench_proc_ticks "$pid") - M_SERVER))
     ((server >= 0)) || server=0 # the server died during the run
     client=$(awk -v hz="$HZ" '{ printf "%.0f", ($1 + $2) * hz }' "$timefile")
     busy=$((busy - M_BUSY)) all=$((all - M_ALL))
@@ -263,16 +195,6 @@ meter_stop() { # KEY PID TIMEFILE: prints and records how the CPUs were used
 }
 DISTURBED=""
 
-# Waits (up to IDLE_WAIT seconds) until other processes leave the CPUs alone.
-wait_idle() {
-    local waited=0 busy
-    while busy=$(cpu_busy) && ((busy >= 10 && waited < IDLE_WAIT)); do
-        ((waited > 0)) || printf '  .. CPUs %s%% busy with other work; waiting up to %s s for them to be idle\n' "$busy" "$IDLE_WAIT"
-        sleep 4
-        waited=$((waited + 5))
-    done
-}
-
 # measure FUNCTION KEY ...: runs FUNCTION KEY ... again (up to TRIES times in all) while other
 # processes disturbed it; a run still disturbed after the last try is listed at the end.
 measure() {
@@ -288,7 +210,7 @@ measure() {
             printf -v "ERR_$key" '%s' "not measured: $server ${DEAD[$server]}"
             return 0
         }
-        wait_idle
+        bench_wait_idle # up to IDLE_WAIT seconds, until other processes leave the CPUs alone
         "$fn" "$@"
         ((LAST_DISTURBED)) || return 0
         [[ -z ${DEAD[$server]:-} ]] || return 0
@@ -346,10 +268,10 @@ s_time_batch() {
 stime() {
     local key=$1 server=$2 pid=$3 port=$4 total
     ST_FAILED=0
-    printf '\n-- %s: %s x openssl s_time -connect 127.0.0.1:%s -new -time %s\n' "$key" "$CONNECTIONS" "$port" "$(seconds_of "$DURATION")"
-    s_time_batch "$key" "$port" "$(seconds_of "$WARMUP")"
+    printf '\n-- %s: %s x openssl s_time -connect 127.0.0.1:%s -new -time %s\n' "$key" "$CONNECTIONS" "$port" "$(bench_seconds "$DURATION")"
+    s_time_batch "$key" "$port" "$(bench_seconds "$WARMUP")"
     meter_start "$pid"
-    { time s_time_batch "$key" "$port" "$(seconds_of "$DURATION")"; } 2>"$TMP/time-$key"
+    { time s_time_batch "$key" "$port" "$(bench_seconds "$DURATION")"; } 2>"$TMP/time-$key"
     meter_stop "$key" "$pid" "$TMP/time-$key"
     total=$(cat "$TMP"/stime-"$key".*.txt | awk '/connections in [0-9.]+ real seconds/ {n += $1} END {print n + 0}')
     printf -v "RPS_$key" '%s' "$(awk -v n="$total" -v a="$ST_START" -v b="$ST_END" 'BEGIN { if (n == 0) print "n/a"; else printf "%.2f", n / (b - a) }')"
@@ -368,8 +290,7 @@ stime() {
 }
 
 # Other work on the machine skews every figure: say how busy the CPUs are before measuring.
-cpu_busy() { bench_cpu_busy; }
-BUSY_BEFORE=$(cpu_busy)
+BUSY_BEFORE=$(bench_cpu_busy)
 say "measuring: ${DURATION} per run after ${WARMUP} warm-up, wrk -t$THREADS -c$CONNECTIONS; wrk and servers share $(nproc) cores"
 printf 'CPU busy before measuring: %s%% (load average %s)\n' "$BUSY_BEFORE" "$(cut -d' ' -f1-3 /proc/loadavg)"
 ((BUSY_BEFORE < 10)) || printf '!! other processes are using the CPUs; figures will be low and noisy\n'
@@ -469,7 +390,7 @@ fi
 if [[ -n $DISTURBED ]]; then
     printf '\n!! still disturbed by other processes (>= 5%% of the CPUs) after %s tries:%s; run again on an idle machine\n' "$TRIES" "$DISTURBED"
 fi
-BUSY_AFTER=$(cpu_busy)
+BUSY_AFTER=$(bench_cpu_busy)
 printf '\nCPU busy after measuring (servers idle): %s%%\n' "$BUSY_AFTER"
 ((BUSY_AFTER < 10)) || printf '!! something else was using the CPUs at the end of the run\n'
 
