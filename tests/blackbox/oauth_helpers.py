@@ -1,32 +1,15 @@
 """A browser-like session that signs in and answers the consent page through the real forms."""
 import re
-from html.parser import HTMLParser
+import sys
+from pathlib import Path
 from urllib.parse import urljoin
 
 import requests
 
 from conftest import create_api_key, Api
 
-
-class FormParser(HTMLParser):
-    """Collects the forms of a page with their hidden fields."""
-
-    def __init__(self):
-        super().__init__()
-        self.forms: list[dict] = []
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "form":
-            self.forms.append({"action": attrs.get("action"), "fields": {}})
-        elif tag == "input" and self.forms and attrs.get("type") == "hidden":
-            self.forms[-1]["fields"][attrs["name"]] = attrs.get("value", "")
-
-
-def forms(html: str) -> list[dict]:
-    parser = FormParser()
-    parser.feed(html)
-    return parser.forms
+sys.path.append(str(Path(__file__).resolve().parent.parent / "common"))
+from html_forms import forms  # noqa: E402  (tests/common: the form parser shared with tests/chaos)
 
 
 class Browser:

@@ -5,10 +5,14 @@ import base64
 import hashlib
 import json
 import secrets
-from html.parser import HTMLParser
+import sys
+from pathlib import Path
 from urllib.parse import parse_qs, quote, unquote, urlencode, urlsplit
 
 import requests
+
+sys.path.append(str(Path(__file__).resolve().parent.parent / "common"))
+from html_forms import forms  # noqa: E402  (tests/common: the form parser shared with tests/blackbox)
 
 TIMEOUT = 60  # seconds; generous, a debug server under load on 2 cores can be slow
 REDIRECT_URI = "https://partner.example/callback"
@@ -41,27 +45,6 @@ class ApiClient:
 
     def post(self, path: str, body=None) -> requests.Response:
         return self.request("POST", path, json=body)
-
-
-class FormParser(HTMLParser):
-    """Collects the forms of a page with their hidden fields."""
-
-    def __init__(self):
-        super().__init__()
-        self.forms: list[dict] = []
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "form":
-            self.forms.append({"action": attrs.get("action"), "fields": {}})
-        elif tag == "input" and self.forms and attrs.get("type") == "hidden":
-            self.forms[-1]["fields"][attrs["name"]] = attrs.get("value", "")
-
-
-def forms(html: str) -> list[dict]:
-    parser = FormParser()
-    parser.feed(html)
-    return parser.forms
 
 
 class FlowRefused(Exception):
