@@ -17,7 +17,8 @@ public enum CompactJWS {
     /// Verifies `token` and returns its header and payload bytes.
     /// - Parameters:
     ///   - key: the public key for a `kid`, or nil when the `kid` is unknown.
-    ///   - typ: the required `typ` (compared case-insensitively, RFC 7515 §4.1.9).
+    ///   - typ: the required `typ`, compared as a media type (RFC 7515 §4.1.9: case-insensitive,
+    ///     `at+jwt` and `application/at+jwt` are the same type).
     public static func verify(
         _ token: String, typ: String, key: (String) -> ES256PublicKey?
     ) throws(JWSError) -> (header: JWSHeader, payload: Data) {
@@ -28,11 +29,17 @@ public enum CompactJWS {
         else { throw .malformed }
         guard let header = try? JSONDecoder().decode(JWSHeader.self, from: Data(headerBytes)) else { throw .malformed }
         guard header.alg == algorithm else { throw .unsupportedAlgorithm(header.alg) }
-        guard header.typ?.lowercased() == typ.lowercased() else { throw .wrongType }
+        guard let given = header.typ, mediaType(given) == mediaType(typ) else { throw .wrongType }
         guard let kid = header.kid, let publicKey = key(kid) else { throw .unknownKey }
         let signingInput = Array(token.utf8.prefix(parts[0].utf8.count + 1 + parts[1].utf8.count))
         guard publicKey.isValidSignature(signature, for: signingInput) else { throw .badSignature }
         return (header, Data(payload))
+    }
+
+    /// RFC 7515 §4.1.9: a `typ` without a '/' means the same as with `application/` before it.
+    static func mediaType(_ typ: String) -> String {
+        let lowered = typ.lowercased()
+        return lowered.contains("/") ? lowered : "application/" + lowered
     }
 }
 

@@ -20,6 +20,18 @@ struct CompactJWSTests {
         #expect(verified.payload == payload)
     }
 
+    @Test("typ is a media type: application/at+jwt and AT+JWT are at+jwt, application/jwt is not")
+    func typIsAMediaType() throws {
+        for typ in ["application/at+jwt", "AT+JWT", "Application/AT+JWT"] {
+            let token = try CompactJWS.sign(payload: payload, key: key, kid: "k1", typ: typ)
+            #expect(try CompactJWS.verify(token, typ: "at+jwt", key: lookup).payload == payload)
+        }
+        for typ in ["application/jwt", "jwt", "text/at+jwt"] {
+            let token = try CompactJWS.sign(payload: payload, key: key, kid: "k1", typ: typ)
+            #expect(throws: JWSError.wrongType) { try CompactJWS.verify(token, typ: "at+jwt", key: lookup) }
+        }
+    }
+
     @Test("jwt-kit, an independent implementation, verifies our token with our JWKS")
     func jwtKitVerifies() async throws {
         struct Claims: JWTPayload {

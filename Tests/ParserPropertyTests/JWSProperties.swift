@@ -36,11 +36,13 @@ import Testing
         }
     }
 
-    /// Headers re-signed with the real key: only `alg: ES256`, `typ: at+jwt` (any case) and the known `kid` pass.
+    /// Headers re-signed with the real key: only `alg: ES256`, `typ: at+jwt` (any case, with or
+    /// without `application/`, RFC 7515 §4.1.9) and the known `kid` pass.
     @Test func resignedHeadersPassOnlyWhenAllowed() async {
         await propertyCheck(count: PropertyIterations.standard * 5, input: Self.resignedHeaders) { header in
             let token = Self.signed(header: header.text, payload: Self.payload)
-            let allowed = header.alg == "ES256" && header.typ?.lowercased() == "at+jwt" && header.kid == Self.kid
+            let typ = header.typ?.lowercased()
+            let allowed = header.alg == "ES256" && (typ == "at+jwt" || typ == "application/at+jwt") && header.kid == Self.kid
             do {
                 _ = try Self.verify(token)
                 #expect(allowed, "accepted \(header)")
