@@ -9,7 +9,7 @@ public protocol ActivityLedger {
     /// Matching events on or after `notBefore`.
     func eventCount(matching matcher: EventMatcher, notBefore: LocalDate?) throws -> Int
 
-    /// The period keys of `programID` the user already holds (one question per program, however
-    /// many periods a long history completes).
-    func awardedPeriods(programID: String) throws -> Set<String>
+    /// Which of `periodKeys` of `programID` the user already holds (one question per program,
+    /// however many periods a long history completes, and never more than those asked about).
+    func awardedPeriods(programID: String, among periodKeys: [String]) throws -> Set<String>
 }

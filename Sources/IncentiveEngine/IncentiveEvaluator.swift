@@ -37,7 +37,7 @@ public struct IncentiveEvaluator: Sendable {
                 notBefore: program.startsAt.map { LocalDate($0, in: event.timeZone) })
             let completed = try program.rule.completedPeriods(by: event, policy: policy, ledger: ledger)
             guard !completed.isEmpty else { continue }
-            let held = try ledger.awardedPeriods(programID: program.id)
+            let held = try ledger.awardedPeriods(programID: program.id, among: completed.map(\.periodKey))
             for period in completed where !held.contains(period.periodKey) {
                 awards.append(Award(
                     programID: program.id, programName: program.name, incentive: type(of: program.rule).kind,

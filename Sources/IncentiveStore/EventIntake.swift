@@ -110,14 +110,10 @@ public struct EventIntake: Sendable {
                 userId: event.userId, employerId: employerID, programId: award.programID, programName: award.programName,
                 incentive: award.incentive, rewardName: award.reward.name, rewardDescription: award.reward.description,
                 rewardPayload: award.reward.payload, periodKey: award.periodKey, achievedAt: now,
-                achievedOn: award.achievedOn.description, eventIds: jsonArray(award.eventIDs), eventSeq: event.seq!)
+                achievedOn: award.achievedOn.description, eventIds: JSONStringList.encode(award.eventIDs), eventSeq: event.seq!)
             try record.insert(db)
             return record
         }
-    }
-
-    private static func jsonArray(_ strings: [String]) -> String {
-        String(decoding: (try? JSONEncoder().encode(strings)) ?? Data("[]".utf8), as: UTF8.self)
     }
 }
 

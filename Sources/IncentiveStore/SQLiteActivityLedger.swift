@@ -42,9 +42,13 @@ struct SQLiteActivityLedger: ActivityLedger {
         return try Int.fetchOne(statement, arguments: arguments) ?? 0
     }
 
-    func awardedPeriods(programID: String) throws -> Set<String> {
-        let statement = try db.cachedStatement(sql: "SELECT periodKey FROM achievement WHERE userId = ? AND programId = ?")
-        return Set(try String.fetchAll(statement, arguments: [userID, programID]))
+    /// One statement for any number of keys (a JSON array), each a lookup on the unique key: the
+    /// cost follows the keys asked about, not the periods a long history already holds.
+    func awardedPeriods(programID: String, among periodKeys: [String]) throws -> Set<String> {
+        let statement = try db.cachedStatement(sql: """
+            SELECT periodKey FROM achievement WHERE userId = ? AND programId = ? AND periodKey IN (SELECT value FROM json_each(?))
+            """)
+        return Set(try String.fetchAll(statement, arguments: [userID, programID, JSONStringList.encode(periodKeys)]))
     }
 
     /// How many of `days` (sorted in the walking direction) continue a run from `first` on.

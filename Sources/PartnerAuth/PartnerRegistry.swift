@@ -27,8 +27,8 @@ public struct PartnerRegistry: Sendable {
         let secret = tokens.make(prefix: "ics_")
         let partner = PartnerRecord(
             clientId: OpaqueToken.identifier("cli_"), name: name, secretHash: tokens.hash(secret),
-            redirectUris: try Self.json(redirectURIs), scopes: Set(scopes).sorted().joined(separator: " "),
-            programIds: try Self.json(programIDs), disabled: false, createdAt: now)
+            redirectUris: JSONStringList.encode(redirectURIs), scopes: Set(scopes).sorted().joined(separator: " "),
+            programIds: JSONStringList.encode(programIDs), disabled: false, createdAt: now)
         try await database.writer.write { db in
             for programID in programIDs where try ProgramRecord.fetchOne(db, key: programID) == nil {
                 throw StoreError.invalid(field: "program_ids", reason: "no program \(programID)")
@@ -39,14 +39,16 @@ public struct PartnerRegistry: Sendable {
     }
 
     /// The enabled partner whose id and secret match, else nil (compared in constant time).
-    public func authenticate(clientID: String, secret: String) async throws -> PartnerRecord? {
-        guard let partner = try await find(clientID), !partner.disabled else { return nil }
+    public func authenticate(clientID: String, secret: String) throws -> PartnerRecord? {
+        guard let partner = try find(clientID), !partner.disabled else { return nil }
         guard ConstantTime.equals(Array(partner.secretHash.utf8), Array(tokens.hash(secret).utf8)) else { return nil }
         return partner
     }
 
-    public func find(_ clientID: String) async throws -> PartnerRecord? {
-        try await database.writer.read { db in try PartnerRecord.fetchOne(db, key: clientID) }
+    public func find(_ clientID: String) throws -> PartnerRecord? {
+        try database.readNow { db in
+            try PartnerRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM partner WHERE clientId = ?"), arguments: [clientID])
+        }
     }
 
     /// A new secret, shown once; the old one stops working at once.
@@ -87,9 +89,5 @@ public struct PartnerRegistry: Sendable {
         guard let url = URLComponents(string: text), let scheme = url.scheme?.lowercased(), url.host != nil, url.fragment == nil,
               scheme == "https" || (scheme == "http" && ["127.0.0.1", "localhost", "[::1]", "::1"].contains(url.host!))
         else { throw StoreError.invalid(field: "redirect_uris", reason: "\(text) must be an absolute https URI without fragment") }
-    }
-
-    private static func json(_ strings: [String]) throws -> String {
-        String(decoding: try JSONEncoder().encode(strings), as: UTF8.self)
     }
 }

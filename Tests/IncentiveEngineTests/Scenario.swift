@@ -23,8 +23,8 @@ final class MemoryLedger: ActivityLedger {
         events.filter { matcher.matches($0) && $0.localDate >= (notBefore ?? $0.localDate) }.count
     }
 
-    func awardedPeriods(programID: String) -> Set<String> {
-        Set(awards.filter { $0.programID == programID }.map(\.periodKey))
+    func awardedPeriods(programID: String, among periodKeys: [String]) -> Set<String> {
+        Set(awards.filter { $0.programID == programID && periodKeys.contains($0.periodKey) }.map(\.periodKey))
     }
 }
 
