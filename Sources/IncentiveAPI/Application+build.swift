@@ -86,7 +86,8 @@ func buildRouter(configuration: AppConfiguration, services: AppServices) throws 
                                              audit: audit, rateLimitAudit: services.rateLimitAudit, limiter: services.partnerLimiter))
     MetricsController(jobs: services.jobs, achievements: AchievementRepository(database: services.database), audit: services.audit)
         .addRoutes(to: api)
+    // Compact JSON: the generator pretty-prints by default, which only adds bytes and encoding time.
     try services.apiHandler.registerHandlers(
-        on: api, configuration: .init(dateTranscoder: LenientDateTranscoder()))
+        on: api, configuration: .init(dateTranscoder: LenientDateTranscoder(), jsonEncodingOptions: [.sortedKeys]))
     return router
 }

@@ -106,7 +106,7 @@ struct AuthorizeController<Context: RequestContext> {
     }
 
     private func validate(_ fields: [String: String]) async throws -> Parameters {
-        guard let clientID = fields["client_id"], let partner = try await partners.find(clientID), !partner.disabled else {
+        guard let clientID = fields["client_id"], let partner = try partners.find(clientID), !partner.disabled else {
             throw Refusal.page("Unknown or disabled client.")
         }
         guard let redirectURI = fields["redirect_uri"], partner.redirectURIList.contains(redirectURI) else {

@@ -7,14 +7,14 @@ import PartnerAuth
 struct ClientAuthenticator {
     let partners: PartnerRegistry
 
-    func authenticate(_ request: Request, form: FormBody) async throws -> PartnerRecord {
+    func authenticate(_ request: Request, form: FormBody) throws -> PartnerRecord {
         let basic = request.headers[.authorization].flatMap(Self.basicCredentials)
         let posted = form["client_secret"].map { (form["client_id"] ?? "", $0) }
         if request.headers[.authorization] != nil && basic == nil { throw OAuthError.invalidClient("malformed Basic credentials") }
         guard !(basic != nil && posted != nil) else { throw OAuthError.invalidRequest("use one client authentication method") }
         guard let (clientID, secret) = basic ?? posted else { throw OAuthError.invalidClient("client authentication is required") }
         if let formID = form["client_id"], formID != clientID { throw OAuthError.invalidRequest("client_id does not match the credentials") }
-        guard let partner = try await partners.authenticate(clientID: clientID, secret: secret) else { throw OAuthError.invalidClient() }
+        guard let partner = try partners.authenticate(clientID: clientID, secret: secret) else { throw OAuthError.invalidClient() }
         return partner
     }
 

@@ -25,7 +25,7 @@ struct ConnectionsController<Context: RequestContext> {
         let grants = try await tokens.grants(userID: session.userID).filter { $0.revokedAt == nil }
         var items: [String] = []
         for grant in grants {
-            let name = try await partners.find(grant.clientId)?.name ?? grant.clientId
+            let name = try partners.find(grant.clientId)?.name ?? grant.clientId
             items.append("""
                 <li class="grant" data-grant="\(HTMLPage.escape(grant.id))"><strong>\(HTMLPage.escape(name))</strong>
                 can read your achievements since \(HTMLPage.escape(grant.createdAt.formatted(date: .abbreviated, time: .shortened))).

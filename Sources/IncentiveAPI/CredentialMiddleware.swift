@@ -62,7 +62,7 @@ struct CredentialMiddleware<Context: RequestContext>: RouterMiddleware {
             let session = try await user(request)
             return try await RequestIdentity.$user.withValue(session) { try await next(request, context) }
         }
-        guard let token = bearerToken(request), let key = try await keys.authenticate(token) else {
+        guard let token = bearerToken(request), let key = try keys.authenticate(token) else {
             await audit.record("credential.refused", "denied", address: Self.address(context), requestID: context.id,
                                detail: ["path": path, "reason": "no valid API key"])
             throw APIProblem.unauthorized
@@ -80,7 +80,7 @@ struct CredentialMiddleware<Context: RequestContext>: RouterMiddleware {
         // RFC 6750 §3.1: a request without any credential gets a challenge without an error code.
         guard let token = bearerToken(request) else { throw APIProblem.bearerRequired }
         do {
-            return try await tokens.verifyBearer(token, requiredScope: Self.partnerScope)
+            return try tokens.verifyBearer(token, requiredScope: Self.partnerScope)
         } catch let error as OAuthError where error.code == "insufficient_scope" {
             throw APIProblem.insufficientScope(Self.partnerScope)
         } catch let error as OAuthError {

@@ -31,7 +31,7 @@ struct OAuthController<Context: RequestContext> {
 
     private func token(_ request: Request, _ context: Context) async throws -> Response {
         let form = try await FormBody.parse(request)
-        let partner = try await clients.authenticate(request, form: form)
+        let partner = try clients.authenticate(request, form: form)
         let grantType = try form.require("grant_type")
         let response: TokenResponse
         switch grantType {
@@ -54,7 +54,7 @@ struct OAuthController<Context: RequestContext> {
 
     private func revoke(_ request: Request, _ context: Context) async throws -> Response {
         let form = try await FormBody.parse(request)
-        let partner = try await clients.authenticate(request, form: form)
+        let partner = try clients.authenticate(request, form: form)
         try await tokens.revoke(partner: partner, token: try form.require("token"))
         await audit.record("token.revoked", "ok", client: partner.clientId, requestID: context.id,
                            detail: ["token_type_hint": form["token_type_hint"] ?? ""])
@@ -63,7 +63,7 @@ struct OAuthController<Context: RequestContext> {
 
     private func introspect(_ request: Request) async throws -> Response {
         let form = try await FormBody.parse(request)
-        let partner = try await clients.authenticate(request, form: form)
+        let partner = try clients.authenticate(request, form: form)
         return OAuthResponse.json(try await tokens.introspect(partner: partner, token: try form.require("token")))
     }
 }

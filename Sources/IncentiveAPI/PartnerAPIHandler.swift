@@ -28,11 +28,11 @@ struct PartnerAPIHandler: Sendable {
                 body: .applicationProblemJson(.init(_type: "about:blank", title: "Too many requests", status: 429,
                                                     detail: "The partner's quota is used up; retry after \(decision.resetSeconds) s."))))
         }
-        guard let partner = try await partners.find(identity.clientID) else { throw APIProblem.invalidToken("unknown client") }
+        guard let partner = try partners.find(identity.clientID) else { throw APIProblem.invalidToken("unknown client") }
         let limit = try ListCursor.limit(input.query.limit)
         let binding = FeedCursor.Binding(clientID: identity.clientID, grantID: identity.grantID, since: input.query.since)
         let after = try position(cursor: input.query.cursor, binding: binding)
-        let fetched = try await feed.page(partner: partner, userID: identity.userID, after: after, limit: limit + 1)
+        let fetched = try feed.page(partner: partner, userID: identity.userID, after: after, limit: limit + 1)
         let page = Array(fetched.prefix(limit))
         RequestIdentity.rowsReturned?.set(page.count)
         var subjects: [String: String] = [:]  // a page often holds several rows of one user
@@ -113,7 +113,7 @@ struct PartnerAPIHandler: Sendable {
 
     func listPartnerGrants(_ input: Operations.ListPartnerGrants.Input) async throws -> Operations.ListPartnerGrants.Output {
         try RequestIdentity.require(anyOf: .admin)
-        guard let partner = try await partners.find(input.path.clientId) else { throw APIProblem.notFound("No partner \(input.path.clientId)") }
+        guard let partner = try partners.find(input.path.clientId) else { throw APIProblem.notFound("No partner \(input.path.clientId)") }
         let grants = try await tokens.grants(clientID: partner.clientId)
         return .ok(.init(body: .json(.init(data: grants.map { grant(record: $0, partnerName: partner.name) }, nextCursor: nil))))
     }
@@ -130,7 +130,7 @@ struct PartnerAPIHandler: Sendable {
         let user = try RequestIdentity.requireUser()
         var data: [Components.Schemas.Grant] = []
         for record in try await tokens.grants(userID: user.userID) {
-            data.append(grant(record: record, partnerName: try await partners.find(record.clientId)?.name ?? record.clientId))
+            data.append(grant(record: record, partnerName: try partners.find(record.clientId)?.name ?? record.clientId))
         }
         return .ok(.init(body: .json(.init(data: data, nextCursor: nil))))
     }

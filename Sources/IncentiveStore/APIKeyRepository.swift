@@ -41,11 +41,11 @@ public struct APIKeyRepository: Sendable {
     }
 
     /// The key's identity and scopes, or nil for an unknown, malformed or revoked key.
-    public func authenticate(_ presented: String) async throws -> APIKey? {
+    public func authenticate(_ presented: String) throws -> APIKey? {
         guard presented.hasPrefix(Self.prefix), presented.count < 200 else { return nil }
         let digest = hash(presented)
-        guard let record = try await database.writer.read({ db in
-            try APIKeyRecord.filter(Column("hash") == digest).fetchOne(db)
+        guard let record = try database.readNow({ db in
+            try APIKeyRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM apiKey WHERE hash = ?"), arguments: [digest])
         }), record.revokedAt == nil else { return nil }
         let scopes = Set(record.scopes.split(separator: " ").compactMap { APIScope(rawValue: String($0)) })
         return APIKey(id: record.id, name: record.name, scopes: scopes)

@@ -84,8 +84,10 @@ public struct AuditChain: Sendable {
     /// Appends inside the caller's transaction, so a fact and the change it records commit together.
     @discardableResult
     public func append(_ fact: AuditFact, at: Date, in db: Database) throws -> String {
-        let previous = try String.fetchOne(db, sql: "SELECT mac FROM auditEvent ORDER BY seq DESC LIMIT 1") ?? Self.genesis
-        let next = (try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) + 1 FROM auditEvent")) ?? 1
+        // Cached: this runs for every audited request.
+        let head = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, mac FROM auditEvent ORDER BY seq DESC LIMIT 1"))
+        let previous: String = head?["mac"] ?? Self.genesis
+        let next: Int64 = (head?["seq"] ?? 0) + 1
         var record = AuditRecord(
             seq: next, at: at.wholeMilliseconds, type: fact.type, outcome: fact.outcome, clientId: fact.clientID, userId: fact.userID,
             subject: fact.subject, grantId: fact.grantID, jti: fact.jti, path: fact.path, status: fact.status, rows: fact.rows,

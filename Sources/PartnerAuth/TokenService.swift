@@ -247,30 +247,48 @@ public struct TokenService: Sendable {
 
     /// Checks a bearer token for a resource call: signature and claims, then, uncached, that its
     /// client is enabled, its `jti` not revoked, its grant active and its family not revoked.
-    public func verifyBearer(_ token: String, requiredScope: String, now: Date = Date()) async throws -> BearerIdentity {
+    public func verifyBearer(_ token: String, requiredScope: String, now: Date = Date()) throws -> BearerIdentity {
         let claims = try decode(accessToken: token, now: now)
-        let userID: String? = try await database.writer.read { db in
-            guard let partner = try PartnerRecord.fetchOne(db, key: claims.clientID), !partner.disabled else {
-                throw OAuthError.invalidToken("the client is disabled")
-            }
-            guard try RevokedAccessTokenRecord.fetchOne(db, key: claims.jti) == nil else { throw OAuthError.invalidToken("the token was revoked") }
-            if let familyID = claims.familyID {
-                guard let family = try RefreshFamilyRecord.fetchOne(db, key: familyID), family.revokedAt == nil else {
-                    throw OAuthError.invalidToken("the token's refresh family was revoked")
-                }
-            }
-            guard let grantID = claims.grantID else { return nil }
-            guard let grant = try GrantRecord.fetchOne(db, key: grantID), grant.revokedAt == nil else {
-                throw OAuthError.invalidToken("the grant was revoked")
-            }
-            return grant.userId
-        }
+        let userID = try database.readNow { db in try Self.revocationCheck(claims, in: db) }
         guard claims.scopes.contains(requiredScope) else { throw OAuthError.insufficientScope("this needs the scope \(requiredScope)") }
         return BearerIdentity(clientID: claims.clientID, subject: claims.sub, userID: userID, grantID: claims.grantID,
                               familyID: claims.familyID, scopes: claims.scopes, jti: claims.jti)
     }
 
+    /// Everything a revocation can reach, in one statement: client enabled, `jti` not revoked,
+    /// family (if any) not revoked, grant (if any) active. Returns the grant's user.
+    static func revocationCheck(_ claims: AccessTokenClaims, in db: Database) throws -> String? {
+        let statement = try db.cachedStatement(sql: """
+            SELECT (SELECT disabled FROM partner WHERE clientId = ?),
+                   EXISTS (SELECT 1 FROM revokedAccessToken WHERE jti = ?),
+                   (SELECT revokedAt IS NULL FROM refreshFamily WHERE id = ?),
+                   (SELECT userId FROM "grant" WHERE id = ? AND revokedAt IS NULL)
+            """)
+        guard let row = try Row.fetchOne(statement, arguments: [claims.clientID, claims.jti, claims.familyID, claims.grantID]) else {
+            throw OAuthError.invalidToken("the token could not be checked")
+        }
+        guard let disabled: Bool = row[0], !disabled else { throw OAuthError.invalidToken("the client is disabled") }
+        let jtiRevoked: Bool = row[1]
+        guard !jtiRevoked else { throw OAuthError.invalidToken("the token was revoked") }
+        let familyActive: Bool? = row[2]
+        if claims.familyID != nil, familyActive != true {
+            throw OAuthError.invalidToken("the token's refresh family was revoked")
+        }
+        guard claims.grantID != nil else { return nil }
+        guard let userID: String = row[3] else { throw OAuthError.invalidToken("the grant was revoked") }
+        return userID
+    }
+
     // MARK: Revocation and introspection
+
+    private func isUnrevoked(_ claims: AccessTokenClaims) -> Bool {
+        do {
+            _ = try database.readNow { db in try Self.revocationCheck(claims, in: db) }
+            return true
+        } catch {
+            return false
+        }
+    }
 
     /// RFC 7009. A token of another client is refused and stays valid; an unknown token is fine.
     public func revoke(partner: PartnerRecord, token: String, now: Date = Date()) async throws {
@@ -294,8 +312,8 @@ public struct TokenService: Sendable {
     public func introspect(partner: PartnerRecord, token: String, now: Date = Date()) async throws -> Introspection {
         let settings = settings
         if let claims = try? decode(accessToken: token, now: now), claims.clientID == partner.clientId,
-           let identity = try? await verifyBearer(token, requiredScope: claims.scopes.first ?? "", now: now) {
-            return Introspection(active: true, scope: claims.scope, clientID: claims.clientID, sub: identity.subject,
+           isUnrevoked(claims) {
+            return Introspection(active: true, scope: claims.scope, clientID: claims.clientID, sub: claims.sub,
                                  exp: claims.exp, iat: claims.iat, tokenType: "Bearer", iss: claims.iss, aud: claims.aud, jti: claims.jti)
         }
         let hash = tokens.hash(token)

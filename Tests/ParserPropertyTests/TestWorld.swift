@@ -48,7 +48,7 @@ struct TestWorld: Sendable {
         let created = try await admin.post("/v1/partners", ["name": "Property Partner", "redirect_uris": [Self.redirectURI],
                                                              "scopes": ["achievements:read"], "program_ids": [programID]])
         let clientID = try #require(created["client_id"] as? String)
-        let partner = try #require(try await services.partners.find(clientID))
+        let partner = try #require(try services.partners.find(clientID))
         let userTokens = try await userBoundTokens(services: services, partner: partner)
         let (sessionToken, session) = try await services.sessions.create(userID: Self.userID)
         return TestWorld(

@@ -18,14 +18,14 @@ struct TokenServiceTests {
     func clientCredentials() async throws {
         let f = try await OAuthFixture()
         let (partner, secret) = try await f.partner()
-        #expect(try await f.partners.authenticate(clientID: partner.clientId, secret: secret)?.clientId == partner.clientId)
-        #expect(try await f.partners.authenticate(clientID: partner.clientId, secret: secret + "x") == nil)
+        #expect(try f.partners.authenticate(clientID: partner.clientId, secret: secret)?.clientId == partner.clientId)
+        #expect(try f.partners.authenticate(clientID: partner.clientId, secret: secret + "x") == nil)
         let response = try f.tokens.clientCredentials(partner: partner, scope: nil)
         #expect(response.refreshToken == nil && response.scope == "achievements:read" && response.expiresIn == 600)
         let claims = try f.tokens.decode(accessToken: response.accessToken)
         #expect(claims.sub == partner.clientId && claims.grantID == nil && claims.familyID == nil)
         #expect(claims.iss == "https://incentives.example" && claims.aud == "https://incentives.example/v1")
-        let identity = try await f.tokens.verifyBearer(response.accessToken, requiredScope: "achievements:read")
+        let identity = try f.tokens.verifyBearer(response.accessToken, requiredScope: "achievements:read")
         #expect(identity.userID == nil && identity.clientID == partner.clientId)
         #expect(throws: OAuthError.self) { try f.tokens.clientCredentials(partner: partner, scope: "admin") }
     }
@@ -39,7 +39,7 @@ struct TokenServiceTests {
         let subjectB = try f.tokens.decode(accessToken: try await f.userTokens(b).accessToken).sub
         #expect(subjectA != subjectB && subjectA != "u1")
         #expect(try f.tokens.decode(accessToken: try await f.userTokens(a).accessToken).sub == subjectA)
-        let identity = try await f.tokens.verifyBearer(try await f.userTokens(a).accessToken, requiredScope: "achievements:read")
+        let identity = try f.tokens.verifyBearer(try await f.userTokens(a).accessToken, requiredScope: "achievements:read")
         #expect(identity.userID == "u1" && identity.grantID != nil && identity.familyID != nil)
     }
 
@@ -57,8 +57,8 @@ struct TokenServiceTests {
         await #expect(throws: OAuthError.invalidGrant("code already used")) {
             try await f.tokens.exchangeCode(partner: partner, code: first, redirectURI: f.redirect, verifier: f.verifier)
         }
-        await #expect(throws: OAuthError.self) {  // what the code issued is revoked, live access token included
-            try await f.tokens.verifyBearer(issued.accessToken, requiredScope: "achievements:read")
+        #expect(throws: OAuthError.self) {  // what the code issued is revoked, live access token included
+            try f.tokens.verifyBearer(issued.accessToken, requiredScope: "achievements:read")
         }
         await #expect(throws: OAuthError.self) {
             try await f.tokens.refresh(partner: partner, refreshToken: issued.refreshToken!, scope: nil)
@@ -97,8 +97,8 @@ struct TokenServiceTests {
         await #expect(throws: OAuthError.self) {
             try await f.tokens.refresh(partner: partner, refreshToken: third.refreshToken!, scope: nil, now: t0.addingTimeInterval(61))
         }
-        await #expect(throws: OAuthError.self) {
-            try await f.tokens.verifyBearer(third.accessToken, requiredScope: "achievements:read", now: t0.addingTimeInterval(62))
+        #expect(throws: OAuthError.self) {
+            try f.tokens.verifyBearer(third.accessToken, requiredScope: "achievements:read", now: t0.addingTimeInterval(62))
         }
     }
 
@@ -122,18 +122,18 @@ struct TokenServiceTests {
         let f = try await OAuthFixture()
         let (partner, _) = try await f.partner()
         let tokens = try await f.userTokens(partner)
-        let identity = try await f.tokens.verifyBearer(tokens.accessToken, requiredScope: "achievements:read")
+        let identity = try f.tokens.verifyBearer(tokens.accessToken, requiredScope: "achievements:read")
         try await f.tokens.revokeGrant(id: identity.grantID!, userID: "u1")
-        await #expect(throws: OAuthError.self) { try await f.tokens.verifyBearer(tokens.accessToken, requiredScope: "achievements:read") }
+        #expect(throws: OAuthError.self) { try f.tokens.verifyBearer(tokens.accessToken, requiredScope: "achievements:read") }
         await #expect(throws: OAuthError.self) { try await f.tokens.refresh(partner: partner, refreshToken: tokens.refreshToken!, scope: nil) }
 
         let machine = try f.tokens.clientCredentials(partner: partner, scope: nil)
         try await f.tokens.revoke(partner: partner, token: machine.accessToken)
-        await #expect(throws: OAuthError.self) { try await f.tokens.verifyBearer(machine.accessToken, requiredScope: "achievements:read") }
+        #expect(throws: OAuthError.self) { try f.tokens.verifyBearer(machine.accessToken, requiredScope: "achievements:read") }
 
         let again = try f.tokens.clientCredentials(partner: partner, scope: nil)
         _ = try await f.partners.setDisabled(clientID: partner.clientId, true)
-        await #expect(throws: OAuthError.self) { try await f.tokens.verifyBearer(again.accessToken, requiredScope: "achievements:read") }
+        #expect(throws: OAuthError.self) { try f.tokens.verifyBearer(again.accessToken, requiredScope: "achievements:read") }
     }
 
     @Test("another client can neither revoke nor introspect a token")
@@ -164,8 +164,8 @@ struct TokenServiceTests {
         elsewhere.issuer = "https://other.example"
         let foreign = TokenService(settings: elsewhere, database: f.database, keys: f.keys, hmacKey: [1], pairwiseKey: [2])
         #expect(throws: OAuthError.self) { try foreign.decode(accessToken: token) }
-        await #expect(throws: OAuthError.insufficientScope("this needs the scope audit:read")) {
-            try await f.tokens.verifyBearer(token, requiredScope: "audit:read")
+        #expect(throws: OAuthError.insufficientScope("this needs the scope audit:read")) {
+            try f.tokens.verifyBearer(token, requiredScope: "audit:read")
         }
     }
 
