@@ -50,6 +50,7 @@ public struct IncentiveDatabase: Sendable {
         migrator.registerMigration("v5-job-programs", migrate: Schema.addJobPrograms)
         migrator.registerMigration("v6-partner-feed", migrate: Schema.createPartnerFeed)
         migrator.registerMigration("v7-activity-totals", migrate: Schema.createActivityTotals)
+        migrator.registerMigration("v8-activity-day-covering-index", migrate: Schema.coverActivityDayByDay)
         return migrator
     }
 }

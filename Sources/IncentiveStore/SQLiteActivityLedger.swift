@@ -3,27 +3,34 @@ import IncentiveEngine
 
 /// Answers the engine's questions from the indexed `activityDay` table and `achievement`'s unique
 /// key, inside the caller's transaction. Runs are found by walking dates in chunks from the
-/// event's date, so a question costs the length of the run, never the size of the history.
+/// event's date, so a question costs the length of the run, never the size of the history. Chunks
+/// start small and double, so a short run reads about its own length of days, and a long one
+/// still takes few queries.
 struct SQLiteActivityLedger: ActivityLedger {
     let db: Database
     let userID: String
-    private static let chunk = 62
+    private static let firstChunk = 8
+    private static let largestChunk = 64
 
     func run(containing date: LocalDate, matching matcher: EventMatcher, notBefore: LocalDate?) throws -> ClosedRange<LocalDate>? {
         let floor = notBefore?.dayNumber ?? Int.min
         guard date.dayNumber >= floor, try !activeDays(matcher, from: date.dayNumber, to: date.dayNumber).isEmpty else { return nil }
         var start = date.dayNumber
+        var chunk = Self.firstChunk
         while start > floor {
-            let lower = max(floor, start - Self.chunk)
+            let lower = max(floor, start - chunk)
             let extended = leadingRun(in: try activeDays(matcher, from: lower, to: start - 1).reversed(), from: start - 1, step: -1)
             start -= extended
             if extended < start + extended - lower { break }  // the run ended inside this chunk
+            chunk = min(2 * chunk, Self.largestChunk)
         }
         var end = date.dayNumber
+        chunk = Self.firstChunk
         while true {
-            let extended = leadingRun(in: try activeDays(matcher, from: end + 1, to: end + Self.chunk), from: end + 1, step: 1)
+            let extended = leadingRun(in: try activeDays(matcher, from: end + 1, to: end + chunk), from: end + 1, step: 1)
             end += extended
-            if extended < Self.chunk { break }
+            if extended < chunk { break }
+            chunk = min(2 * chunk, Self.largestChunk)
         }
         return LocalDate(dayNumber: start)...LocalDate(dayNumber: end)
     }
