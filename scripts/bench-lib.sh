@@ -20,7 +20,9 @@
 #   bench_kill PID...         TERM, up to 10 s to go, then KILL; reaps them and drops them from
 #                             BENCH_PIDS; never fails
 #   bench_client_token ID SECRET   prints a client-credentials access token
-#   bench_measure METHOD PATH BODY AUTHORIZATION CONTENT_TYPE   prints "rate p50_us p99_us non2xx"
+#   bench_measure METHOD PATH BODY AUTHORIZATION CONTENT_TYPE   prints "rate p50_us p99_us non2xx";
+#                             with BENCH_PERF_DIR set, also records the server (SERVER_PID) with
+#                             `perf record -g` during the run into BENCH_PERF_DIR/N-PATH.data
 #   bench_cpu_busy            percent of CPU time not idle over one second
 #   bench_wait_idle           waits (up to IDLE_WAIT seconds, default 120) until the CPUs are less
 #                             than 10% busy; sets BENCH_BUSY to the last bench_cpu_busy
@@ -136,9 +138,18 @@ bench_client_token() {
 }
 
 bench_measure() {
-    local output rate p50 p99 errors
+    local output rate p50 p99 errors perf_pid=""
+    if [[ -n ${BENCH_PERF_DIR:-} ]]; then
+        bench_need perf:linux-perf
+        mkdir -p "$BENCH_PERF_DIR"
+        BENCH_PERF_RUNS=$((${BENCH_PERF_RUNS:-0} + 1))
+        perf record -q -g -F 999 -p "$SERVER_PID" -o "$BENCH_PERF_DIR/$BENCH_PERF_RUNS-$(tr -c 'a-zA-Z0-9\n' _ <<<"$2").data" \
+            -- sleep "$(bench_seconds "$DURATION")" >/dev/null 2>&1 &
+        perf_pid=$!
+    fi
     output=$(BENCH_METHOD=$1 BENCH_PATH=$2 BENCH_BODY=$3 BENCH_AUTHORIZATION=$4 BENCH_CONTENT_TYPE=$5 \
         wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency -s "$ROOT/Benchmarks/oauth-request.lua" "$BASE" 2>&1)
+    [[ -z $perf_pid ]] || wait "$perf_pid" || true
     rate=$(awk '/Requests\/sec/ {print $2}' <<<"$output")
     p50=$(sed -n 's/.*p50_us=\([0-9]*\).*/\1/p' <<<"$output")
     p99=$(sed -n 's/.*p99_us=\([0-9]*\).*/\1/p' <<<"$output")
