@@ -12,6 +12,7 @@ public struct TokenService: Sendable {
     let database: IncentiveDatabase
     let keys: SigningKeyRing
     let tokens: OpaqueToken
+    let verified = VerifiedTokenCache()
     let pairwiseKey: [UInt8]
 
     public init(settings: TokenSettings, database: IncentiveDatabase, keys: SigningKeyRing, hmacKey: [UInt8], pairwiseKey: [UInt8]) {
@@ -228,20 +229,28 @@ public struct TokenService: Sendable {
 
     /// The claims of a well-signed, unexpired token of this issuer and audience (no database checks).
     public func decode(accessToken: String, now: Date = Date()) throws(OAuthError) -> AccessTokenClaims {
-        let payload: Data
-        do {
-            payload = try CompactJWS.verify(accessToken, typ: "at+jwt", key: keys.verificationKey(kid:)).payload
-        } catch {
-            throw .invalidToken("the token is not a valid access token (\(error))")
-        }
-        guard let claims = try? JSONDecoder().decode(AccessTokenClaims.self, from: payload) else {
-            throw .invalidToken("the token's claims are malformed")
-        }
+        let claims = try verifiedClaims(accessToken)
         let time = now.timeIntervalSince1970
         guard claims.iss == settings.issuer else { throw .invalidToken("wrong issuer") }
         guard claims.aud == settings.audience else { throw .invalidToken("wrong audience") }
         guard Double(claims.exp) + settings.clockLeeway > time else { throw .invalidToken("the token expired") }
         guard Double(claims.iat) - settings.clockLeeway <= time else { throw .invalidToken("the token is not valid yet") }
+        return claims
+    }
+
+    /// The claims of a token signed by a key of the ring, verified once per token while its key stays.
+    private func verifiedClaims(_ token: String) throws(OAuthError) -> AccessTokenClaims {
+        if let known = verified.entry(for: token), keys.verificationKey(kid: known.kid) != nil { return known.claims }
+        let header: JWSHeader, payload: Data
+        do {
+            (header, payload) = try CompactJWS.verify(token, typ: "at+jwt", key: keys.verificationKey(kid:))
+        } catch {
+            throw .invalidToken("the token is not a valid access token (\(error))")
+        }
+        guard let claims = try? JSONDecoder().decode(AccessTokenClaims.self, from: payload), let kid = header.kid else {
+            throw .invalidToken("the token's claims are malformed")
+        }
+        verified.remember(token, kid: kid, claims: claims)
         return claims
     }
 

@@ -169,6 +169,25 @@ struct TokenServiceTests {
         }
     }
 
+    @Test("a token verified before is still checked: expiry on every call, refused once its key left the ring")
+    func verifiedTokensAreRechecked() async throws {
+        let f = try await OAuthFixture()
+        let (partner, _) = try await f.partner()
+        let token = try f.tokens.clientCredentials(partner: partner, scope: nil).accessToken
+        #expect(try f.tokens.decode(accessToken: token).clientID == partner.clientId)  // verified and remembered
+        #expect(throws: OAuthError.invalidToken("the token expired")) {
+            try f.tokens.decode(accessToken: token, now: Date().addingTimeInterval(700))
+        }
+        // The operator drops the token's key (say, compromised) and keeps only a new one.
+        let keysFolder = f.folder.appendingPathComponent("keys")
+        let next = try SigningKeyRing.rotate(directory: keysFolder, now: Date().addingTimeInterval(-400))
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .secondsSince1970
+        try encoder.encode([next]).write(to: keysFolder.appendingPathComponent("keys.json"))
+        #expect(throws: OAuthError.self) { try f.tokens.decode(accessToken: token) }
+        #expect(throws: OAuthError.self) { try f.tokens.verifyBearer(token, requiredScope: "achievements:read") }
+    }
+
     @Test("key rotation: published first, signs after the cache lifetime, retired keys stay until their tokens expired")
     func keyRotation() async throws {
         let f = try await OAuthFixture()
