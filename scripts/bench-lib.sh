@@ -22,7 +22,7 @@
 #   bench_client_token ID SECRET   prints a client-credentials access token
 #   bench_measure METHOD PATH BODY AUTHORIZATION CONTENT_TYPE   prints "rate p50_us p99_us non2xx";
 #                             with BENCH_PERF_DIR set, also records the server (SERVER_PID) with
-#                             `perf record -g` during the run into BENCH_PERF_DIR/N-PATH.data
+#                             `perf record -g` during the run into BENCH_PERF_DIR/TIME-METHOD_PATH.data
 #   bench_cpu_busy            percent of CPU time not idle over one second
 #   bench_wait_idle           waits (up to IDLE_WAIT seconds, default 120) until the CPUs are less
 #                             than 10% busy; sets BENCH_BUSY to the last bench_cpu_busy
@@ -142,8 +142,7 @@ bench_measure() {
     if [[ -n ${BENCH_PERF_DIR:-} ]]; then
         bench_need perf:linux-perf
         mkdir -p "$BENCH_PERF_DIR"
-        BENCH_PERF_RUNS=$((${BENCH_PERF_RUNS:-0} + 1))
-        perf record -q -g -F 999 -p "$SERVER_PID" -o "$BENCH_PERF_DIR/$BENCH_PERF_RUNS-$(tr -c 'a-zA-Z0-9\n' _ <<<"$2").data" \
+        perf record -q -g -F 999 -p "$SERVER_PID" -o "$BENCH_PERF_DIR/$(date +%H%M%S)-$1$(tr -c 'a-zA-Z0-9\n' _ <<<"$2").data" \
             -- sleep "$(bench_seconds "$DURATION")" >/dev/null 2>&1 &
         perf_pid=$!
     fi

@@ -31,7 +31,8 @@ public struct IncentiveDatabase: Sendable {
     /// two thread wake-ups, which profiles of the token, introspection and feed endpoints showed to
     /// be a larger share of a request than the reads themselves. WAL readers never wait for the
     /// writer, so the calling thread is busy only for the read itself: keep long scans on the async
-    /// `writer.read`, which does not hold a cooperative thread.
+    /// `writer.read`, which does not hold a cooperative thread. There is no enclosing transaction:
+    /// an answer that must be consistent across tables has to come from one statement.
     public func readNow<T>(_ value: (Database) throws -> T) throws -> T {
         try inlineReaders.read(value)
     }
