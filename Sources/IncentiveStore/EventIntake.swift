@@ -4,17 +4,28 @@ public import IncentiveEngine
 import OpenSSLCrypto
 
 /// Stores events and records the rewards they earn: event, evaluation and achievements in one
-/// transaction; if evaluation fails or passes its budget, that transaction rolls back and a
-/// second one stores the event with a durable job instead.
+/// savepoint; if evaluation fails or passes its budget, that savepoint rolls back and a second one
+/// stores the event with a durable job instead. Events of concurrent requests share a write
+/// transaction (`GroupCommit`); each reply waits for the commit that holds its event.
 public struct EventIntake: Sendable {
     let database: IncentiveDatabase
     public var evaluator: IncentiveEvaluator
     public var evaluationBudget: Duration
+    private let commits: GroupCommit<Arrival, IntakeResult>
+
+    /// An event as it reaches the writer, with the settings of the intake that took it.
+    private struct Arrival: Sendable {
+        let submission: EventSubmission
+        let now: Date
+        let evaluator: IncentiveEvaluator
+        let budget: Duration
+    }
 
     public init(database: IncentiveDatabase, evaluator: IncentiveEvaluator = .init(), evaluationBudget: Duration = .milliseconds(250)) {
         self.database = database
         self.evaluator = evaluator
         self.evaluationBudget = evaluationBudget
+        commits = GroupCommit(writer: database.writer, apply: Self.record)
     }
 
     public func ingest(_ submission: EventSubmission, now: Date = Date()) async throws -> IntakeResult {
@@ -25,28 +36,33 @@ public struct EventIntake: Sendable {
             throw IntakeError.eventInFuture
         }
         if let zone = submission.timezone, TimeZone(identifier: zone) == nil { throw IntakeError.unknownTimeZone(zone) }
-        let budget = evaluationBudget
+        return try await commits.submit(Arrival(submission: submission, now: now, evaluator: evaluator, budget: evaluationBudget))
+    }
+
+    private static func record(_ arrival: Arrival, in db: Database) throws -> IntakeResult {
+        // The budget covers this event's evaluation, not its wait for the writer.
+        let deadline = Deadline.after(arrival.budget)
         do {
-            return try await database.writer.write { db in
-                // The budget covers this transaction's evaluation, not the wait for the writer.
-                let deadline = Deadline.after(budget)
-                return try store(submission, now: now, in: db) { event, db in
-                    try evaluateAndRecord(event, db: db, now: now, deadline: deadline)
+            var result: IntakeResult?
+            try db.inSavepoint {
+                result = try store(arrival.submission, now: arrival.now, in: db) { event, db in
+                    try evaluateForReply(event, db: db, evaluator: arrival.evaluator, now: arrival.now, deadline: deadline)
                 }
+                return .commit
             }
+            guard let result else { throw EvaluationFailure(underlying: CancellationError()) }
+            return result
         } catch is EvaluationFailure {
-            return try await database.writer.write { db in
-                try store(submission, now: now, in: db) { event, db in
-                    try JobQueue.enqueue(event, now: now, in: db)
-                    return nil
-                }
+            return try store(arrival.submission, now: arrival.now, in: db) { event, db in
+                try JobQueue.enqueue(event, now: arrival.now, in: db)
+                return nil
             }
         }
     }
 
     /// Replays, refuses a conflict, or inserts the event and its activity, then runs `finish`,
     /// which returns the new achievements, or nil when evaluation is left to a job.
-    private func store(
+    private static func store(
         _ submission: EventSubmission, now: Date, in db: Database,
         finish: (EventRecord, Database) throws -> [AchievementRecord]?
     ) throws -> IntakeResult {
@@ -74,9 +90,12 @@ public struct EventIntake: Sendable {
         return IntakeResult(outcome: .created, event: event, achievements: achievements)
     }
 
-    private func evaluateAndRecord(_ event: EventRecord, db: Database, now: Date, deadline: Deadline) throws -> [AchievementRecord] {
+    /// Evaluation that failed or ran out of time surfaces as `EvaluationFailure`, for the job fallback.
+    private static func evaluateForReply(
+        _ event: EventRecord, db: Database, evaluator: IncentiveEvaluator, now: Date, deadline: Deadline
+    ) throws -> [AchievementRecord] {
         do {
-            return try Self.evaluateAndRecord(event, db: db, evaluator: evaluator, now: now, deadline: deadline)
+            return try evaluateAndRecord(event, db: db, evaluator: evaluator, now: now, deadline: deadline)
         } catch {
             throw EvaluationFailure(underlying: error)
         }
