@@ -51,9 +51,17 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
         return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
+    /// `YYYY-MM-DD`, padded as `%04d-%02d-%02d` would (without Foundation's formatter, which was
+    /// a tenth of an event's evaluation: every period key is a date).
     public var description: String {
         let (year, month, day) = components
-        return String(format: "%04d-%02d-%02d", year, month, day)
+        return Self.padded(year, width: 4) + "-" + Self.padded(month, width: 2) + "-" + Self.padded(day, width: 2)
+    }
+
+    private static func padded(_ value: Int, width: Int) -> String {
+        let sign = value < 0 ? "-" : ""
+        let digits = String(value.magnitude)
+        return sign + String(repeating: "0", count: max(0, width - sign.count - digits.count)) + digits
     }
 
     public func adding(days: Int) -> LocalDate { LocalDate(dayNumber: dayNumber + days) }

@@ -1,4 +1,3 @@
-import Foundation
 import IncentiveEngine
 
 extension ProgramRecord {
@@ -6,7 +5,7 @@ extension ProgramRecord {
     func engineProgram() throws -> Program {
         Program(
             id: id, employerID: employerId, name: name,
-            rule: try IncentiveCatalogue.rule(kind: incentive, parameters: Data(parameters.utf8)),
+            rule: try CompiledRules.rule(kind: incentive, parameters: parameters),
             reward: Reward(name: rewardName, description: rewardDescription, payload: rewardPayload),
             repeatable: repeatable, active: active, startsAt: startsAt, endsAt: endsAt)
     }

@@ -49,13 +49,16 @@ struct SQLiteActivityLedger: ActivityLedger {
         return try Int.fetchOne(statement, arguments: arguments) ?? 0
     }
 
-    /// One statement for any number of keys (a JSON array), each a lookup on the unique key: the
-    /// cost follows the keys asked about, not the periods a long history already holds.
+    /// One statement, each key a lookup on the unique key: the cost follows the keys asked about,
+    /// not the periods a long history already holds. (Statements are cached per key count; almost
+    /// every event asks about one.)
     func awardedPeriods(programID: String, among periodKeys: [String]) throws -> Set<String> {
+        guard !periodKeys.isEmpty else { return [] }
+        let placeholders = Array(repeating: "?", count: periodKeys.count).joined(separator: ",")
         let statement = try db.cachedStatement(sql: """
-            SELECT periodKey FROM achievement WHERE userId = ? AND programId = ? AND periodKey IN (SELECT value FROM json_each(?))
+            SELECT periodKey FROM achievement WHERE userId = ? AND programId = ? AND periodKey IN (\(placeholders))
             """)
-        return Set(try String.fetchAll(statement, arguments: [userID, programID, JSONStringList.encode(periodKeys)]))
+        return Set(try String.fetchAll(statement, arguments: StatementArguments([userID, programID] + periodKeys)))
     }
 
     /// How many of `days` (sorted in the walking direction) continue a run from `first` on.

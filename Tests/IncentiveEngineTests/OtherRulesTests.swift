@@ -115,4 +115,13 @@ struct OtherRulesTests {
         #expect(LocalDate(iso8601: "2026-02-30") == nil)
         #expect(LocalDate(year: 1970, month: 1, day: 2).dayNumber == 1)
     }
+
+    @Test("local dates print as %04d-%02d-%02d does, years -9999 to 99999")
+    func localDatePrinting() {
+        for dayNumber in stride(from: -4_371_000, through: 35_000_000, by: 997) {
+            let date = LocalDate(dayNumber: dayNumber)
+            let (year, month, day) = date.components
+            #expect(date.description == String(format: "%04d-%02d-%02d", year, month, day))
+        }
+    }
 }
