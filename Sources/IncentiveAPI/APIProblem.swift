@@ -15,6 +15,8 @@ struct APIProblem: Error, Sendable, Equatable {
     var errors: [FieldError] = []
     /// The challenge of a 401 or 403 (RFC 6750 for bearer tokens); API keys get a plain Bearer realm.
     var wwwAuthenticate: String?
+    /// Seconds for `Retry-After` (429).
+    var retryAfter: Int?
 
     static func badRequest(_ detail: String, field: String? = nil) -> APIProblem {
         APIProblem(status: .badRequest, title: "Malformed request", detail: detail,
@@ -49,6 +51,11 @@ struct APIProblem: Error, Sendable, Equatable {
 
     static let unauthorized = APIProblem(
         status: .unauthorized, title: "Unauthorized", detail: "A valid API key is required (Authorization: Bearer ink_...)")
+
+    static func tooManyRequests(retryAfter seconds: Int) -> APIProblem {
+        APIProblem(status: .tooManyRequests, title: "Too many requests",
+                   detail: "The partner's quota is used up; retry after \(seconds) s.", retryAfter: seconds)
+    }
 
     static func forbidden(_ detail: String) -> APIProblem {
         APIProblem(status: .forbidden, title: "Forbidden", detail: detail)

@@ -37,17 +37,25 @@ struct CredentialMiddleware<Context: RequestContext>: RouterMiddleware {
                 throw problem
             }
             let rows = RowCounter()
+            let quota = limiter.take(identity.clientID)
             var response: Response
-            do {
-                response = try await RequestIdentity.$partner.withValue(identity) {
-                    try await RequestIdentity.$rowsReturned.withValue(rows) { try await next(request, context) }
+            if quota.allowed {
+                do {
+                    response = try await RequestIdentity.$partner.withValue(identity) {
+                        try await RequestIdentity.$quota.withValue(quota) {
+                            try await RequestIdentity.$rowsReturned.withValue(rows) { try await next(request, context) }
+                        }
+                    }
+                } catch {
+                    response = ProblemMiddleware<Context>.response(for: error, logger: context.logger)
                 }
-            } catch {
-                // Errors too are partner-authenticated responses: they carry the quota headers.
-                response = ProblemMiddleware<Context>.response(for: error, logger: context.logger)
-                let state = limiter.current(identity.clientID)
+            } else {
+                response = ProblemMiddleware<Context>.response(.tooManyRequests(retryAfter: quota.resetSeconds))
+            }
+            // Every partner-authenticated response carries the quota: errors and 429s here, pages by the handler.
+            if response.headers[.rateLimit] == nil {
                 response.headers[.rateLimitPolicy] = limiter.policy
-                response.headers[.rateLimit] = limiter.header(state)
+                response.headers[.rateLimit] = limiter.header(quota)
             }
             if response.status == .tooManyRequests, !rateLimitAudit.count(clientID: identity.clientID) {
                 return response  // counted; the minute's summary row carries it

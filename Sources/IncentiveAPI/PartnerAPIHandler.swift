@@ -20,14 +20,9 @@ struct PartnerAPIHandler: Sendable {
     // MARK: The partner feed
 
     func listPartnerAchievements(_ input: Operations.ListPartnerAchievements.Input) async throws -> Operations.ListPartnerAchievements.Output {
+        // CredentialMiddleware authenticated the partner and took its quota (answering 429 itself).
         let identity = try RequestIdentity.requirePartner()
-        let decision = limiter.take(identity.clientID)
-        guard decision.allowed else {
-            return .tooManyRequests(.init(
-                headers: .init(retryAfter: decision.resetSeconds, rateLimitPolicy: limiter.policy, rateLimit: limiter.header(decision)),
-                body: .applicationProblemJson(.init(_type: "about:blank", title: "Too many requests", status: 429,
-                                                    detail: "The partner's quota is used up; retry after \(decision.resetSeconds) s."))))
-        }
+        let quota = try RequestIdentity.requireQuota()
         guard let partner = try partners.find(identity.clientID) else { throw APIProblem.invalidToken("unknown client") }
         let limit = try ListCursor.limit(input.query.limit)
         let binding = FeedCursor.Binding(clientID: identity.clientID, grantID: identity.grantID, since: input.query.since)
@@ -54,14 +49,13 @@ struct PartnerAPIHandler: Sendable {
         // Over everything that can change in the response: the rows and whether more follow.
         let fingerprint = data.map { $0.id + $0.subject }.joined(separator: ",") + "|" + (nextCursor ?? "")
         let etag = "\"" + Base64URL.encode(SHA256.hash(Array(fingerprint.utf8)).prefix(12)) + "\""
-        let rateHeader = limiter.header(decision)
         if input.headers.ifNoneMatch == etag {
-            return .notModified(.init(headers: .init(rateLimitPolicy: limiter.policy, rateLimit: rateHeader, eTag: etag)))
+            return .notModified(.init(headers: .init(rateLimitPolicy: limiter.policy, rateLimit: limiter.header(quota), eTag: etag)))
         }
         // `since` was checked to be digits, so it needs no escaping.
         let sinceParameter = binding.since.map { "&since=\($0)" } ?? ""
         let link = nextCursor.map { "<\(origin.url)/v1/achievements?limit=\(limit)\(sinceParameter)&cursor=\($0)>; rel=\"next\"" }
-        return .ok(.init(headers: .init(link: link, rateLimitPolicy: limiter.policy, rateLimit: rateHeader, eTag: etag),
+        return .ok(.init(headers: .init(link: link, rateLimitPolicy: limiter.policy, rateLimit: limiter.header(quota), eTag: etag),
                          body: .json(.init(data: data, nextCursor: nextCursor))))
     }
 

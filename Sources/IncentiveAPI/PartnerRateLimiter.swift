@@ -32,14 +32,6 @@ final class PartnerRateLimiter: Sendable {
         }
     }
 
-    /// The client's standing in the current window, without using any of its quota.
-    func current(_ clientID: String, now: Date = Date()) -> Decision {
-        let second = Int(now.timeIntervalSince1970)
-        let windowStart = second - second % window
-        let used = counters.withLock { counters in counters[clientID].flatMap { $0.windowStart == windowStart ? $0.used : nil } ?? 0 }
-        return Decision(allowed: used < quota, remaining: quota - used, resetSeconds: windowStart + window - second)
-    }
-
     var policy: String { #""partner";q=\#(quota);w=\#(window)"# }
 
     func header(_ decision: Decision) -> String { #""partner";r=\#(decision.remaining);t=\#(decision.resetSeconds)"# }

@@ -33,6 +33,7 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         } else if problem.status == .unauthorized {
             headers[.wwwAuthenticate] = #"Bearer realm="incentives""#
         }
+        if let seconds = problem.retryAfter { headers[.retryAfter] = String(seconds) }
         return Response(status: problem.status, headers: headers, body: .init(byteBuffer: ByteBuffer(data: problem.body())))
     }
 
