@@ -82,6 +82,9 @@ import Testing
                     ResponseChecks.expectAPIAnswer(response)
                 case .damaged where realTokens.contains(bearer.token):
                     #expect(response.status.code == 200)
+                case .random where bearer.token.isEmpty:
+                    // "Bearer " with nothing after it is no credential: a challenge without an error code (RFC 6750 §3.1).
+                    #expect(response.status.code == 401 && response.headers[.wwwAuthenticate] == #"Bearer realm="incentives""#)
                 case .damaged, .random:
                     ResponseChecks.expectInvalidToken(response)
                 }
