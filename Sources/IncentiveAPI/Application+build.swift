@@ -65,6 +65,7 @@ func buildServer(configuration: AppConfiguration) throws -> HTTPServerBuilder {
 
 func buildRouter(configuration: AppConfiguration, services: AppServices) throws -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
+    router.add(middleware: ConnectionCloseMiddleware())
     router.add(middleware: SecurityHeadersMiddleware(usesDevelopmentCertificate: configuration.usesDevelopmentCertificate))
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: AccessLogMiddleware())

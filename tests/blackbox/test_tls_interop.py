@@ -9,7 +9,7 @@ import pytest
 import requests
 from requests.adapters import HTTPAdapter
 
-from tls_helpers import client_context, connect, get, read_response
+from tls_helpers import client_context, closed_by_peer, connect, get, read_response
 
 TEN_MB = 10 * 1024 * 1024
 VERSIONS = {"1.2": ssl.TLSVersion.TLSv1_2, "1.3": ssl.TLSVersion.TLSv1_3}
@@ -90,6 +90,18 @@ def test_python_ssl_negotiates_version_alpn_and_resumes(server, version):
     with context.wrap_socket(raw, server_hostname="localhost", session=session) as second:
         assert second.session_reused
         assert get(second, "/healthz", close=True)[0] == 200
+
+
+def test_connection_close_is_answered_and_honoured(server):
+    """RFC 9112 §9.6: a request with Connection: close gets Connection: close, then the server closes."""
+    with connect(server, client_context(server.ca)) as sock:
+        status, headers, _ = get(sock, "/healthz", close=True)
+        assert status == 200 and headers.get("connection") == "close"
+        assert closed_by_peer(sock, timeout=10)
+    with connect(server, client_context(server.ca)) as sock:
+        status, headers, _ = get(sock, "/healthz")  # keep-alive: no Connection header, connection stays usable
+        assert status == 200 and "connection" not in headers
+        assert get(sock, "/healthz")[0] == 200
 
 
 def test_two_hundred_concurrent_keep_alive_connections(server):
