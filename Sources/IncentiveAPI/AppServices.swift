@@ -20,6 +20,7 @@ public struct AppServices: Sendable {
     let auditTrail: AuditTrail
     let rateLimitAudit = RateLimitAudit()
     let partnerLimiter: PartnerRateLimiter
+    let feedCursors: FeedCursor
     let apiHandler: IncentiveAPIHandler
 
     public static let apiKeyHMACKeyFile = "api-key-hmac.key"
@@ -46,6 +47,7 @@ public struct AppServices: Sendable {
         tokens = TokenService(
             settings: TokenSettings(origin: origin), database: database, keys: keys, hmacKey: oauthKey,
             pairwiseKey: try SecretKeyFile.loadOrCreate(data.appendingPathComponent(Self.pairwiseKeyFile)))
+        feedCursors = FeedCursor(key: try SecretKeyFile.loadOrCreate(data.appendingPathComponent(Self.feedCursorKeyFile)))
         let evaluator = IncentiveEvaluator(graceWindow: configuration.graceWindowSeconds)
         jobs = JobQueue(database: database, evaluator: evaluator)
         apiHandler = IncentiveAPIHandler(
@@ -56,11 +58,7 @@ public struct AppServices: Sendable {
             programs: ProgramRepository(database: database),
             achievements: AchievementRepository(database: database),
             passwordIterations: configuration.passwordIterations,
-            partnerAPI: PartnerAPIHandler(partners: partners, tokens: tokens, sessions: sessions,
-                                          feed: PartnerFeed(database: database),
-                                          cursors: FeedCursor(key: try SecretKeyFile.loadOrCreate(data.appendingPathComponent(Self.feedCursorKeyFile))),
-                                          limiter: partnerLimiter, origin: origin,
-                                          audit: auditTrail),
+            partnerAPI: PartnerAPIHandler(partners: partners, tokens: tokens, sessions: sessions, origin: origin, audit: auditTrail),
             auditAPI: AuditAPIHandler(chain: audit))
     }
 

@@ -5,6 +5,7 @@ import Logging
 import NIOCore
 import HummingbirdCore
 import IncentiveStore
+import PartnerAuth
 import OpenSSLTLS
 import IncentiveAPIGenerated
 import OpenAPIRuntime
@@ -87,6 +88,8 @@ func buildRouter(configuration: AppConfiguration, services: AppServices) throws 
                                              audit: audit, rateLimitAudit: services.rateLimitAudit, limiter: services.partnerLimiter))
     MetricsController(jobs: services.jobs, achievements: AchievementRepository(database: services.database), audit: services.audit)
         .addRoutes(to: api)
+    PartnerFeedController(partners: services.partners, tokens: services.tokens, feed: PartnerFeed(database: services.database),
+                          cursors: services.feedCursors, origin: services.origin).addRoutes(to: api)
     // Compact JSON: the generator pretty-prints by default, which only adds bytes and encoding time.
     try services.apiHandler.registerHandlers(
         on: api, configuration: .init(dateTranscoder: LenientDateTranscoder(), jsonEncodingOptions: [.sortedKeys]))

@@ -42,9 +42,7 @@ struct CredentialMiddleware<Context: RequestContext>: RouterMiddleware {
             if quota.allowed {
                 do {
                     response = try await RequestIdentity.$partner.withValue(identity) {
-                        try await RequestIdentity.$quota.withValue(quota) {
-                            try await RequestIdentity.$rowsReturned.withValue(rows) { try await next(request, context) }
-                        }
+                        try await RequestIdentity.$rowsReturned.withValue(rows) { try await next(request, context) }
                     }
                 } catch {
                     response = ProblemMiddleware<Context>.response(for: error, logger: context.logger)
@@ -52,11 +50,9 @@ struct CredentialMiddleware<Context: RequestContext>: RouterMiddleware {
             } else {
                 response = ProblemMiddleware<Context>.response(.tooManyRequests(retryAfter: quota.resetSeconds))
             }
-            // Every partner-authenticated response carries the quota: errors and 429s here, pages by the handler.
-            if response.headers[.rateLimit] == nil {
-                response.headers[.rateLimitPolicy] = limiter.policy
-                response.headers[.rateLimit] = limiter.header(quota)
-            }
+            // Every partner-authenticated response carries the quota, errors included.
+            response.headers[.rateLimitPolicy] = limiter.policy
+            response.headers[.rateLimit] = limiter.header(quota)
             if response.status == .tooManyRequests, !rateLimitAudit.count(clientID: identity.clientID) {
                 return response  // counted; the minute's summary row carries it
             }

@@ -163,9 +163,6 @@ struct IncentiveAPIHandler: APIProtocol {
 
     // MARK: Partner access (forwarded to PartnerAPIHandler)
 
-    func listPartnerAchievements(_ input: Operations.ListPartnerAchievements.Input) async throws -> Operations.ListPartnerAchievements.Output {
-        try await partnerAPI.listPartnerAchievements(input)
-    }
     func createPartner(_ input: Operations.CreatePartner.Input) async throws -> Operations.CreatePartner.Output {
         try await partnerAPI.createPartner(input)
     }

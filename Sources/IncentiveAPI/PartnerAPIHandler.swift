@@ -5,66 +5,14 @@ import OpenAPIRuntime
 import OpenSSLCrypto
 import PartnerAuth
 
-/// The partner-facing and consent-related `/v1` operations: the partner feed, partner
-/// administration, grants (admin and the signed-in user's own) and sign-in links.
+/// The partner-facing and consent-related `/v1` operations: partner administration, grants
+/// (admin and the signed-in user's own) and sign-in links. The feed is `PartnerFeedController`.
 struct PartnerAPIHandler: Sendable {
     let partners: PartnerRegistry
     let tokens: TokenService
     let sessions: SessionStore
-    let feed: PartnerFeed
-    let cursors: FeedCursor
-    let limiter: PartnerRateLimiter
     let origin: PublicOrigin
     let audit: AuditTrail
-
-    // MARK: The partner feed
-
-    func listPartnerAchievements(_ input: Operations.ListPartnerAchievements.Input) async throws -> Operations.ListPartnerAchievements.Output {
-        // CredentialMiddleware authenticated the partner and took its quota (answering 429 itself).
-        let identity = try RequestIdentity.requirePartner()
-        let quota = try RequestIdentity.requireQuota()
-        guard let partner = try partners.find(identity.clientID) else { throw APIProblem.invalidToken("unknown client") }
-        let limit = try ListCursor.limit(input.query.limit)
-        let binding = FeedCursor.Binding(clientID: identity.clientID, grantID: identity.grantID, since: input.query.since)
-        let after = try position(cursor: input.query.cursor, binding: binding)
-        let fetched = try feed.page(partner: partner, userID: identity.userID, after: after, limit: limit + 1)
-        let page = Array(fetched.prefix(limit))
-        RequestIdentity.rowsReturned?.set(page.count)
-        var subjects: [String: String] = [:]  // a page often holds several rows of one user
-        let data = page.map { record in
-            let subject = subjects[record.userId] ?? tokens.pairwiseSubject(userID: record.userId, clientID: partner.clientId)
-            subjects[record.userId] = subject
-            // Ids are pairwise too: the app's event ids or our achievement ids would let partners join their views.
-            return Components.Schemas.PartnerAchievement(
-                id: tokens.pairwiseIdentifier(record.id, kind: "ach", clientID: partner.clientId),
-                subject: subject,
-                programId: record.programId, programName: record.programName, incentive: record.incentive,
-                reward: .init(name: record.rewardName, description: record.rewardDescription, payload: record.rewardPayload),
-                achievedAt: record.achievedAt, achievedOn: record.achievedOn,
-                eventIds: record.eventIDList
-                    .map { tokens.pairwiseIdentifier($0, kind: "evt", clientID: partner.clientId) },
-                periodKey: record.periodKey, sequence: String(record.seq ?? 0))
-        }
-        let nextCursor = fetched.count > limit ? page.last.flatMap(\.seq).map { cursors.issue(after: $0, for: binding) } : nil
-        // Over everything that can change in the response: the rows and whether more follow.
-        let fingerprint = data.map { $0.id + $0.subject }.joined(separator: ",") + "|" + (nextCursor ?? "")
-        let etag = "\"" + Base64URL.encode(SHA256.hash(Array(fingerprint.utf8)).prefix(12)) + "\""
-        if input.headers.ifNoneMatch == etag {
-            return .notModified(.init(headers: .init(rateLimitPolicy: limiter.policy, rateLimit: limiter.header(quota), eTag: etag)))
-        }
-        // `since` was checked to be digits, so it needs no escaping.
-        let sinceParameter = binding.since.map { "&since=\($0)" } ?? ""
-        let link = nextCursor.map { "<\(origin.url)/v1/achievements?limit=\(limit)\(sinceParameter)&cursor=\($0)>; rel=\"next\"" }
-        return .ok(.init(headers: .init(link: link, rateLimitPolicy: limiter.policy, rateLimit: limiter.header(quota), eTag: etag),
-                         body: .json(.init(data: data, nextCursor: nextCursor))))
-    }
-
-    private func position(cursor: String?, binding: FeedCursor.Binding) throws -> Int64 {
-        if let cursor { return try cursors.position(of: cursor, for: binding) }
-        guard let since = binding.since else { return 0 }
-        guard let value = Int64(since), value >= 0 else { throw APIProblem.badRequest("since must be a sequence from this feed", field: "since") }
-        return value
-    }
 
     // MARK: Partners (admin)
 

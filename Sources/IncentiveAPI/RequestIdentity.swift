@@ -6,8 +6,6 @@ import PartnerAuth
 enum RequestIdentity {
     @TaskLocal static var apiKey: APIKey?
     @TaskLocal static var partner: BearerIdentity?
-    /// The partner's quota as taken for this call (it was allowed).
-    @TaskLocal static var quota: PartnerRateLimiter.Decision?
     @TaskLocal static var user: Session?
     /// Set by handlers that return rows, read by the audit of partner calls.
     @TaskLocal static var rowsReturned: RowCounter?
@@ -23,11 +21,6 @@ enum RequestIdentity {
     static func requirePartner() throws -> BearerIdentity {
         guard let partner else { throw APIProblem.invalidToken("a bearer access token is required") }
         return partner
-    }
-
-    static func requireQuota() throws -> PartnerRateLimiter.Decision {
-        guard let quota else { throw APIProblem.internalError }
-        return quota
     }
 
     static func requireUser() throws -> Session {
