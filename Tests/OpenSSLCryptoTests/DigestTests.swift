@@ -26,6 +26,10 @@ struct DigestTests {
         #expect(mac.hex == expected)
         #expect(HMACSHA256.isValid(mac, for: Array(message.utf8), key: key))
         #expect(!HMACSHA256.isValid(mac, for: Array((message + ".").utf8), key: key))
+        let prepared = HMACSHA256Key(key)  // the same MAC from a key prepared once, used again and again
+        #expect(prepared.authenticationCode(for: Array(message.utf8)).hex == expected)
+        #expect(prepared.authenticationCode(for: Array(message.utf8)).hex == expected)
+        #expect(prepared.authenticationCode(for: Array((message + ".").utf8)) != mac)
     }
 
     @Test("PBKDF2-HMAC-SHA256 vectors of RFC 7914 §11 and the common 'password'/'salt' set", arguments: [
