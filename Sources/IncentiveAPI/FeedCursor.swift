@@ -20,10 +20,10 @@ package struct FeedCursor: Sendable {
         }
     }
 
-    let key: [UInt8]
+    let key: HMACSHA256Key
 
     package init(key: [UInt8]) {
-        self.key = key
+        self.key = HMACSHA256Key(key)
     }
 
     package func issue(after sequence: Int64, for binding: Binding) -> String {
@@ -43,6 +43,6 @@ package struct FeedCursor: Sendable {
     private func mac(_ sequence: Int64, _ binding: Binding) -> [UInt8] {
         let message = ["feed-cursor-v1", binding.clientID, binding.grantID ?? "*", binding.since ?? "", String(sequence)]
             .joined(separator: "\n")
-        return Array(HMACSHA256.authenticationCode(for: Array(message.utf8), key: key).prefix(16))
+        return Array(key.authenticationCode(for: Array(message.utf8)).prefix(16))
     }
 }

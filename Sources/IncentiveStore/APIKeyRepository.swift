@@ -22,11 +22,11 @@ public struct APIKey: Sendable, Equatable {
 public struct APIKeyRepository: Sendable {
     public static let prefix = "ink_"
     let database: IncentiveDatabase
-    let hmacKey: [UInt8]
+    let hmacKey: HMACSHA256Key
 
     public init(database: IncentiveDatabase, hmacKey: [UInt8]) {
         self.database = database
-        self.hmacKey = hmacKey
+        self.hmacKey = HMACSHA256Key(hmacKey)
     }
 
     /// Creates a key; the returned plaintext is never stored and cannot be shown again.
@@ -66,6 +66,6 @@ public struct APIKeyRepository: Sendable {
     }
 
     private func hash(_ plaintext: String) -> String {
-        Hex.encode(HMACSHA256.authenticationCode(for: Array(plaintext.utf8), key: hmacKey))
+        Hex.encode(hmacKey.authenticationCode(for: Array(plaintext.utf8)))
     }
 }

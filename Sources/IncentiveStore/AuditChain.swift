@@ -68,11 +68,11 @@ public struct AuditRecord: Codable, Sendable, Equatable, FetchableRecord, Mutabl
 public struct AuditChain: Sendable {
     public static let genesis = String(repeating: "0", count: 64)
     let database: IncentiveDatabase
-    let key: [UInt8]
+    let key: HMACSHA256Key
 
     public init(database: IncentiveDatabase, key: [UInt8]) {
         self.database = database
-        self.key = key
+        self.key = HMACSHA256Key(key)
     }
 
     /// Appends `fact` durably (the transaction commits before this returns); returns its MAC, the new head.
@@ -188,7 +188,7 @@ public struct AuditChain: Sendable {
 
     func mac(of row: AuditRecord, previous: String) -> String {
         let canonical = Self.canonicalForm(row)
-        return Hex.encode(HMACSHA256.authenticationCode(for: Array((previous + "\n" + canonical).utf8), key: key))
+        return Hex.encode(key.authenticationCode(for: Array((previous + "\n" + canonical).utf8)))
     }
 
     /// JSON with sorted keys over the fixed column list (the MAC itself excluded).
