@@ -50,13 +50,15 @@ AREAS = [
         "Reading the latency target: with 16 requests always in flight, mean latency = 16 ÷ throughput "
         "(Little's law), so p99 ≤ 2.5 ms at -c16 needs more than 6,400 events/s, about 0.15 ms of writer time "
         "per event at most.",
-        "Where the time went (perf and SQL counts, 2026-11-24): one SQLite writer carries the whole load. "
-        "Nearly all server CPU is on GRDB's serialized writer queue inside `EventIntake.ingest`, and the latency "
-        "at -c16 is queueing behind it; the transport is not the limit (`GET /healthz` on the same connections, "
-        "below). Even an insert-only ingest took 0.43 ms against 0.017 ms for the raw insert (6 statements, "
-        "record encoding, queue hops). With one connection a request took 8.2 ms in the server against 4.0 ms "
-        "for `ingest` in process at the same history, of which HTTPS, HTTP and routing are about 0.2 ms; the "
-        "rest was not investigated.",
+        "Where the time goes (perf, 2026-11-30): one SQLite writer carries the whole load, and the latency at "
+        "-c16 is queueing behind it; the transport is not the limit (`GET /healthz` on the same connections, "
+        "below). Since 2026-11-30 intakes are group-committed (`GroupCommit`: the events that arrive during a "
+        "transaction share the next one, each in a savepoint). That cut the server's CPU per event by a fifth "
+        "but not the throughput: what is left on the writer is the evaluation itself, mostly SQLite executing "
+        "the run walks and lookups (`sqlite3VdbeExec` is the largest single symbol) and GRDB's row cursors. "
+        "The 0.5× raw-insert target would need about 0.04 ms of writer time per event, a tenth of one "
+        "evaluation of 20 programs, so it is out of reach for any design that evaluates on the writer inside "
+        "the event's transaction, as DESIGN §4 requires.",
     ]),
     ("evaluation", "Evaluation (synchronous, in process)", "Evaluation", "`scripts/bench-events.sh` (`evaluation-bench`)", [
         "`evaluation-bench` (`Benchmarks/EvaluationBench`) times `EventIntake.ingest` (insert, evaluation of the "
@@ -69,11 +71,14 @@ AREAS = [
         "DESIGN §4 expects evaluation well under a millisecond at 7,300 events; \"does not grow\" is read as "
         "≤ 1.2× from 100 to 7,300 events.",
         "History: commit 7357e02 (one query for a program's awarded periods, cached statements) cut the "
-        "statements per ingest at 7,300 events from 129 to 24 and the median ingest by 36 to 55%. The growth "
-        "left then (2026-11-24) came from `SELECT SUM(events) FROM activityDay WHERE userId = ?` (total-events "
-        "without a start date), which reads every stored day of the user (4,841 rows at 7,300 events); running "
-        "counters per user, type and value were the planned fix. Every event also re-reads and JSON-decodes the "
-        "20 programs (about 3% of server CPU).",
+        "statements per ingest at 7,300 events from 129 to 24; running totals (v7) removed the SUM over every "
+        "stored day. On 2026-11-30 the growth left (x1.43) came from run walks reading fixed 62-day chunks "
+        "(now 8 days doubling to 64) through an index that sent every row back to the table (now covering, "
+        "v8), and from fetching every period a program ever awarded (now only the periods just completed). "
+        "The same day, dates stopped going through `String(format:)` and rules are decoded once per stored "
+        "parameter text, which took about a quarter off every ingest. What still differs between 100 and "
+        "7,300 events of history is work that follows the length of the current runs and the awards they "
+        "earn, not the size of the history; the statement counts per ingest are the same.",
     ]),
     ("oauth", "OAuth", "OAuth", "`scripts/bench-oauth.sh`", [
         "wrk -t2 over HTTPS keep-alive with `Benchmarks/oauth-request.lua`: client-credentials tokens "
@@ -82,10 +87,14 @@ AREAS = [
         "claims, uncached revocation checks against SQLite, audit row).",
         "Reference: Ory Hydra's **published** figures (2 CPUs, in-memory store), **not measured here**: "
         "513 tokens/s and 5,109 introspections/s. Targets: 10× and 2× those (5,130/s and 10,218/s).",
-        "First reading (2026-11-24, on a loaded machine): all three rates about equal (about 1,500/s), which "
-        "points at a per-request cost they share rather than at signing (`openssl speed ecdsap256` here: sign "
-        "about 20 µs, verify 64 µs). Each request authenticates the client or checks the token against SQLite "
-        "(2 to 4 reads through GRDB's queues), and tokens and resource calls append a durable audit row.",
+        "First reading (2026-11-24): all three rates about equal (about 1,500/s), a per-request cost they "
+        "share rather than signing (`openssl speed ecdsap256` here: sign about 20 µs, verify 64 µs). Profiles "
+        "of 2026-11-30 (`BENCH_PERF_DIR`) found it in thread hops: every read went to a GRDB reader queue and "
+        "back. Since then the per-request reads (client secret, API key, revocation checks, feed page) run on "
+        "the calling thread over read-only connections of their own (`IncentiveDatabase.readNow`), the "
+        "revocation checks are one cached statement, introspection verifies a JWT once instead of twice, and "
+        "a token's signature and claims are verified once per token while its key stays in the ring "
+        "(`VerifiedTokenCache`; expiry and every revocation are still checked on every call).",
     ]),
     ("feed", "Partner feed", "Feed", "`scripts/bench-achievements.sh`", [
         "Store seeded straight into SQLite by `Benchmarks/seed_achievements.py` after `incentives migrate`: "
@@ -103,6 +112,13 @@ AREAS = [
         "`(clientId, seq)` primary key of `partnerFeedEntry`, whose cost follows the B-tree depth (logarithmic "
         "in the store), not the page number; the raw SQLite column shows how flat it is. "
         "`PER_USER=400 scripts/bench-achievements.sh` measures page 10,000 when it is wanted.",
+        "Where the time goes (perf, 2026-11-30, `BENCH_PERF_DIR`): Foundation's `JSONEncoder` writing the "
+        "generated response types is about a quarter of a page, decoding the rows another tenth (now read "
+        "by column instead of through `Decodable`), the pairwise ids (one HMAC per achievement and per event "
+        "id) a sixteenth. Even the storage reference, the bare page query from Python, reaches only about "
+        "6,000 pages/s on this machine, so 5,000 pages/s with a bearer check, an audit row and TLS per call "
+        "is out of reach without caching rendered pages (each call would still need its uncached revocation "
+        "checks and a check that the partner's feed index has not changed since the page was rendered).",
     ]),
 ]
 
