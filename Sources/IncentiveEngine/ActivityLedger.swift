@@ -12,4 +12,8 @@ public protocol ActivityLedger {
     /// Which of `periodKeys` of `programID` the user already holds (one question per program,
     /// however many periods a long history completes, and never more than those asked about).
     func awardedPeriods(programID: String, among periodKeys: [String]) throws -> Set<String>
+
+    /// Which of `programIDs` (programs that reward once) the user has already earned: one question
+    /// for all of them.
+    func earnedOnce(among programIDs: [String]) throws -> Set<String>
 }

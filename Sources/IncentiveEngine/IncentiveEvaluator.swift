@@ -29,15 +29,21 @@ public struct IncentiveEvaluator: Sendable {
         _ event: Event, programs: [Program], ledger: any ActivityLedger, now: Date, deadline: Deadline = .none
     ) throws -> [Award] {
         guard isWithinGraceWindow(event, now: now) else { return [] }
+        let candidates = programs.filter { $0.active && $0.covers(event.occurredAt) }
+        // A program that rewards once and was already earned cannot award again: its rule need not
+        // run, which is most of a long-time user's once-programs.
+        let onceIDs = candidates.filter { !$0.repeatable }.map(\.id)
+        let earned = onceIDs.isEmpty ? [] : try ledger.earnedOnce(among: onceIDs)
         var awards: [Award] = []
-        for program in programs where program.active && program.covers(event.occurredAt) {
+        for program in candidates where program.repeatable || !earned.contains(program.id) {
             try deadline.check()
             let policy = RewardPolicy(
                 repeatable: program.repeatable,
                 notBefore: program.startsAt.map { LocalDate($0, in: event.timeZone) })
             let completed = try program.rule.completedPeriods(by: event, policy: policy, ledger: ledger)
             guard !completed.isEmpty else { continue }
-            let held = try ledger.awardedPeriods(programID: program.id, among: completed.map(\.periodKey))
+            // A once-program that gets here is known not to be held.
+            let held = program.repeatable ? try ledger.awardedPeriods(programID: program.id, among: completed.map(\.periodKey)) : []
             for period in completed where !held.contains(period.periodKey) {
                 awards.append(Award(
                     programID: program.id, programName: program.name, incentive: type(of: program.rule).kind,

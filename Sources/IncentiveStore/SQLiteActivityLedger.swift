@@ -49,17 +49,33 @@ struct SQLiteActivityLedger: ActivityLedger {
         return try Int.fetchOne(statement, arguments: arguments) ?? 0
     }
 
-    /// One statement, each key a lookup on the unique key: the cost follows the keys asked about,
-    /// not the periods a long history already holds. (Statements are cached per key count; almost
-    /// every event asks about one.)
+    func earnedOnce(among programIDs: [String]) throws -> Set<String> {
+        let placeholders = Array(repeating: "?", count: programIDs.count).joined(separator: ",")
+        let statement = try db.cachedStatement(sql: """
+            SELECT programId FROM achievement WHERE userId = ? AND periodKey = ? AND programId IN (\(placeholders))
+            """)
+        return Set(try String.fetchAll(statement, arguments: StatementArguments([userID, RewardPolicy.oncePeriodKey] + programIDs)))
+    }
+
+    /// One statement either way. A few keys are each a lookup on the unique key, so the cost
+    /// follows the keys asked about, not the periods a long history already holds. Many keys (a
+    /// repeatable count rule re-completes every period up to its total, so a long history asks about
+    /// dozens) are answered from one range read of the program's held periods, which reads the
+    /// index in order instead of descending it once per key.
     func awardedPeriods(programID: String, among periodKeys: [String]) throws -> Set<String> {
         guard !periodKeys.isEmpty else { return [] }
+        if periodKeys.count > Self.largestKeyLookup {
+            let statement = try db.cachedStatement(sql: "SELECT periodKey FROM achievement WHERE userId = ? AND programId = ?")
+            return Set(try String.fetchAll(statement, arguments: [userID, programID])).intersection(periodKeys)
+        }
         let placeholders = Array(repeating: "?", count: periodKeys.count).joined(separator: ",")
         let statement = try db.cachedStatement(sql: """
             SELECT periodKey FROM achievement WHERE userId = ? AND programId = ? AND periodKey IN (\(placeholders))
             """)
         return Set(try String.fetchAll(statement, arguments: StatementArguments([userID, programID] + periodKeys)))
     }
+
+    private static let largestKeyLookup = 4
 
     /// How many of `days` (sorted in the walking direction) continue a run from `first` on.
     private func leadingRun(in days: some Sequence<Int>, from first: Int, step: Int) -> Int {

@@ -13,6 +13,20 @@ struct ConsecutiveDaysTests {
         #expect(try s.log("mood", daysAgo: 0) == ["3 in a row"])
     }
 
+    @Test("a once-program already earned is not evaluated again; a repeatable one still is")
+    func earnedOnceProgramsAreSkipped() throws {
+        let s = Scenario()
+        s.program("3 in a row", Scenario.days(3))
+        for day in [2, 1] { try s.log("mood", daysAgo: day) }
+        #expect(try s.log("mood", daysAgo: 0) == ["3 in a row"])
+        let asked = s.ledger.runQuestions
+        #expect(try s.log("mood", daysAgo: 0) == [])
+        #expect(s.ledger.runQuestions == asked)  // earned: its rule did not run
+        s.program("2 in a row, repeatable", Scenario.days(2), repeatable: true)
+        try s.log("mood", daysAgo: 0)
+        #expect(s.ledger.runQuestions > asked)
+    }
+
     @Test("3-day rule: days -3, -1, -1, 0 do not")
     func missingDay() throws {
         let s = Scenario()

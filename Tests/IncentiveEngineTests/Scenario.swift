@@ -5,11 +5,14 @@ import IncentiveEngine
 final class MemoryLedger: ActivityLedger {
     private(set) var events: [Event] = []
     private(set) var awards: [Award] = []
+    /// How often a rule asked for a run (to see which rules were evaluated).
+    private(set) var runQuestions = 0
 
     func record(_ event: Event) { events.append(event) }
     func grant(_ new: [Award]) { awards += new }
 
     func run(containing date: LocalDate, matching matcher: EventMatcher, notBefore: LocalDate?) -> ClosedRange<LocalDate>? {
+        runQuestions += 1
         let active = Set(events.filter { matcher.matches($0) && $0.localDate >= (notBefore ?? $0.localDate) }.map(\.localDate))
         guard active.contains(date) else { return nil }
         var start = date
@@ -21,6 +24,10 @@ final class MemoryLedger: ActivityLedger {
 
     func eventCount(matching matcher: EventMatcher, notBefore: LocalDate?) -> Int {
         events.filter { matcher.matches($0) && $0.localDate >= (notBefore ?? $0.localDate) }.count
+    }
+
+    func earnedOnce(among programIDs: [String]) -> Set<String> {
+        Set(awards.filter { programIDs.contains($0.programID) && $0.periodKey == RewardPolicy.oncePeriodKey }.map(\.programID))
     }
 
     func awardedPeriods(programID: String, among periodKeys: [String]) -> Set<String> {
