@@ -13,6 +13,9 @@ public protocol ActivityLedger {
     /// however many periods a long history completes, and never more than those asked about).
     func awardedPeriods(programID: String, among periodKeys: [String]) throws -> Set<String>
 
+    /// How many periods of `programID` the user holds.
+    func awardedCount(programID: String) throws -> Int
+
     /// Which of `programIDs` (programs that reward once) the user has already earned: one question
     /// for all of them.
     func earnedOnce(among programIDs: [String]) throws -> Set<String>

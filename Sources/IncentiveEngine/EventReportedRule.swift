@@ -3,6 +3,8 @@ import Foundation
 /// Achieved by one matching event, such as a reported birth.
 public struct EventReportedRule: IncentiveRule {
     public static let kind = "event-reported"
+    /// Repeatable periods are "1"..."n" for the n-th matching event, and matching events only add up.
+    public static let periodsAreCountOrdinals = true
     public static let summary = "Report a particular event, such as a birth."
 
     public let matcher: EventMatcher

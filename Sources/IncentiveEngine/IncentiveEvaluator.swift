@@ -42,6 +42,10 @@ public struct IncentiveEvaluator: Sendable {
                 notBefore: program.startsAt.map { LocalDate($0, in: event.timeZone) })
             let completed = try program.rule.completedPeriods(by: event, policy: policy, ledger: ledger)
             guard !completed.isEmpty else { continue }
+            // Count ordinals held are all among 1...n, so holding n of them means holding every one:
+            // a long history need not ask about each of its periods again on every event.
+            if program.repeatable, type(of: program.rule).periodsAreCountOrdinals,
+               try ledger.awardedCount(programID: program.id) >= completed.count { continue }
             // A once-program that gets here is known not to be held.
             let held = program.repeatable ? try ledger.awardedPeriods(programID: program.id, among: completed.map(\.periodKey)) : []
             for period in completed where !held.contains(period.periodKey) {

@@ -18,6 +18,14 @@ public protocol IncentiveRule: Sendable {
 
     /// The periods `event` completes under `policy`, whether or not already awarded.
     func completedPeriods(by event: Event, policy: RewardPolicy, ledger: any ActivityLedger) throws -> [CompletedPeriod]
+
+    /// True when a repeatable program's periods are the ordinals 1...n of a count that never
+    /// shrinks, so every period the user holds is among those completed now (false by default).
+    static var periodsAreCountOrdinals: Bool { get }
+}
+
+extension IncentiveRule {
+    public static var periodsAreCountOrdinals: Bool { false }
 }
 
 /// How often a program rewards, and from when its history counts.

@@ -3,6 +3,8 @@ import Foundation
 /// Achieved by the `count`-th matching event; repeatable programs reward every `count` events.
 public struct TotalEventsRule: IncentiveRule {
     public static let kind = "total-events"
+    /// Repeatable periods are "1"..."n" for the n-th multiple reached, and matching events only add up.
+    public static let periodsAreCountOrdinals = true
     public static let summary = "Log a number of matching events in total."
 
     public let count: Int

@@ -49,6 +49,11 @@ struct SQLiteActivityLedger: ActivityLedger {
         return try Int.fetchOne(statement, arguments: arguments) ?? 0
     }
 
+    func awardedCount(programID: String) throws -> Int {
+        let statement = try db.cachedStatement(sql: "SELECT COUNT(*) FROM achievement WHERE userId = ? AND programId = ?")
+        return try Int.fetchOne(statement, arguments: [userID, programID]) ?? 0
+    }
+
     func earnedOnce(among programIDs: [String]) throws -> Set<String> {
         let placeholders = Array(repeating: "?", count: programIDs.count).joined(separator: ",")
         let statement = try db.cachedStatement(sql: """

@@ -26,6 +26,10 @@ final class MemoryLedger: ActivityLedger {
         events.filter { matcher.matches($0) && $0.localDate >= (notBefore ?? $0.localDate) }.count
     }
 
+    func awardedCount(programID: String) -> Int {
+        awards.filter { $0.programID == programID }.count
+    }
+
     func earnedOnce(among programIDs: [String]) -> Set<String> {
         Set(awards.filter { programIDs.contains($0.programID) && $0.periodKey == RewardPolicy.oncePeriodKey }.map(\.programID))
     }
