@@ -2,7 +2,6 @@ import Foundation
 import IncentiveAPIGenerated
 import IncentiveStore
 import OpenAPIRuntime
-import OpenSSLCrypto
 import PartnerAuth
 
 /// The partner-facing and consent-related `/v1` operations: partner administration, grants
