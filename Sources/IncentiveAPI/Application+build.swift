@@ -56,12 +56,16 @@ func buildServer(configuration: AppConfiguration) throws -> HTTPServerBuilder {
                      body: TimeAmount.seconds(Int64(configuration.requestBodyTimeoutSeconds)))
     let http1 = HTTP1Channel.Configuration(
         additionalChannelHandlers: [RequestDeadlineHandler(headTimeout: deadlines.head, bodyTimeout: deadlines.body)])
-    if configuration.servesPlainHTTPForBenchmarks { return .http1(configuration: http1) }
+    if configuration.servesPlainHTTPForBenchmarks {
+        return .init { responder in HTTP10CloseChannel(base: HTTP1Channel(responder: responder, configuration: http1)) }
+    }
     let tls = TLSServerConfiguration(
         context: try TLSMaterial.serverContext(for: configuration),
         handshakeTimeout: .seconds(Int64(configuration.handshakeTimeoutSeconds)),
         maximumConnections: configuration.maximumConnections)
-    return .http1OverOpenSSL(http1, tls: tls)
+    return .init { responder in
+        OpenSSLTLSChannel(HTTP10CloseChannel(base: HTTP1Channel(responder: responder, configuration: http1)), configuration: tls)
+    }
 }
 
 func buildRouter(configuration: AppConfiguration, services: AppServices) throws -> Router<AppRequestContext> {

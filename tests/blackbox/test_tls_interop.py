@@ -104,6 +104,19 @@ def test_connection_close_is_answered_and_honoured(server):
         assert get(sock, "/healthz")[0] == 200
 
 
+def test_http_1_0_without_keep_alive_is_closed_after_its_answer(server):
+    """RFC 9112 §9.3: an HTTP/1.0 request without keep-alive is the last of its connection."""
+    with connect(server, client_context(server.ca)) as sock:
+        sock.sendall(b"GET /healthz HTTP/1.0\r\nHost: localhost\r\n\r\n")
+        status, headers, body = read_response(sock)
+        assert status == 200 and body == b'{"status":"ok"}' and headers.get("connection") == "close"
+        assert closed_by_peer(sock, timeout=10)
+    with connect(server, client_context(server.ca)) as sock:  # HTTP/1.0 asking for keep-alive stays open
+        sock.sendall(b"GET /healthz HTTP/1.0\r\nHost: localhost\r\nConnection: keep-alive\r\n\r\n")
+        assert read_response(sock)[0] == 200
+        assert get(sock, "/healthz")[0] == 200
+
+
 def test_two_hundred_concurrent_keep_alive_connections(server):
     context = client_context(server.ca)
     with ThreadPoolExecutor(max_workers=32) as pool:
