@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import HTTPTypes
 import Hummingbird
 import IncentiveStore
@@ -33,7 +34,7 @@ struct PartnerFeedController<Context: RequestContext> {
         let fetched = try feed.page(partner: partner, userID: identity.userID, after: after, limit: limit + 1)
         let rows = fetched.prefix(limit)
         RequestIdentity.rowsReturned?.set(rows.count)
-        let nextCursor = fetched.count > limit ? rows.last?.seq.map { cursors.issue(after: $0, for: binding) } : nil
+        let nextCursor = fetched.count > limit ? rows.last.map { cursors.issue(after: $0.seq, for: binding) } : nil
         let body = try Self.body(rows, nextCursor: nextCursor, ids: PairwiseIdentifiers(tokens: tokens, clientID: partner.clientId))
         // Over the whole body: the rows and whether more follow.
         let etag = "\"" + Base64URL.encode(SHA256.hash(body).prefix(12)) + "\""
@@ -47,6 +48,22 @@ struct PartnerFeedController<Context: RequestContext> {
             headers[.link] = "<\(origin.url)/v1/achievements?limit=\(limit)\(since)&cursor=\(nextCursor)>; rel=\"next\""
         }
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+
+    /// A stored timestamp (GRDB's `YYYY-MM-DD HH:MM:SS.SSS`, UTC) as RFC 3339: the same characters
+    /// with a `T` and a `Z`, which is what `LenientDateTranscoder` writes for the date it stands for.
+    /// Any other stored form goes through `Date`.
+    static func rfc3339(stored text: String) throws -> String {
+        var bytes = Array(text.utf8)
+        guard bytes.count == 23, bytes[10] == UInt8(ascii: " "), bytes[19] == UInt8(ascii: ".") else {
+            guard let date = Date.fromDatabaseValue(text.databaseValue) else {
+                throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "unreadable achievement time \(text)"))
+            }
+            return try LenientDateTranscoder().encode(date)
+        }
+        bytes[10] = UInt8(ascii: "T")
+        bytes.append(UInt8(ascii: "Z"))
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// `limit` as the spec has it: an integer (the range is checked by `ListCursor.limit`).
@@ -64,7 +81,7 @@ struct PartnerFeedController<Context: RequestContext> {
     }
 
     /// `{"data":[PartnerAchievement...],"next_cursor":...}` with the field names of openapi.yaml.
-    static func body(_ rows: some Collection<AchievementRecord>, nextCursor: String?, ids: PairwiseIdentifiers) throws -> [UInt8] {
+    static func body(_ rows: some Collection<PartnerFeedRow>, nextCursor: String?, ids: PairwiseIdentifiers) throws -> [UInt8] {
         var json = JSONWriter(reservingCapacity: 600 * rows.count + 64)
         json.raw(#"{"data":["#)
         for (index, row) in rows.enumerated() {
@@ -78,11 +95,11 @@ struct PartnerFeedController<Context: RequestContext> {
             json.raw(#","reward":{"name":"#); json.string(row.rewardName)
             if let description = row.rewardDescription { json.raw(","); json.key("description"); json.string(description) }
             if let payload = row.rewardPayload { json.raw(","); json.key("payload"); json.string(payload) }
-            json.raw("},"); json.key("achieved_at"); json.string(try LenientDateTranscoder().encode(row.achievedAt))
+            json.raw("},"); json.key("achieved_at"); json.string(try Self.rfc3339(stored: row.achievedAtText))
             json.raw(","); json.key("achieved_on"); json.string(row.achievedOn)
-            json.raw(","); json.key("event_ids"); json.strings(row.eventIDList.map { ids.identifier($0, kind: "evt") })
+            json.raw(","); json.key("event_ids"); json.strings(row.eventIds.map { ids.identifier($0, kind: "evt") })
             json.raw(","); json.key("period_key"); json.string(row.periodKey)
-            json.raw(","); json.key("sequence"); json.string(String(row.seq ?? 0))
+            json.raw(","); json.key("sequence"); json.string(String(row.seq))
             json.raw("}")
         }
         json.raw("],"); json.key("next_cursor"); json.string(nextCursor)

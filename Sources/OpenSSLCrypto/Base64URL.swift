@@ -12,8 +12,21 @@ public enum Base64URL {
     }()
 
     public static func encode<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> String {
-        let input = Array(bytes)
-        return String(unsafeUninitializedCapacity: (input.count * 4 + 2) / 3) { output in
+        bytes.withContiguousBytes(encode(contiguous:))
+    }
+
+    // Concrete overloads, chosen over the generic one for the common arguments: a generic call
+    // across modules pays for metadata lookups and a copy into an array, per pairwise id.
+    public static func encode(_ bytes: [UInt8]) -> String {
+        bytes.withUnsafeBytes(encode(contiguous:))
+    }
+
+    public static func encode(_ bytes: ArraySlice<UInt8>) -> String {
+        bytes.withUnsafeBytes(encode(contiguous:))
+    }
+
+    private static func encode(contiguous input: UnsafeRawBufferPointer) -> String {
+        String(unsafeUninitializedCapacity: (input.count * 4 + 2) / 3) { output in
             var written = 0
             func put(_ chunk: UInt32, _ shift: UInt32) {
                 output[written] = alphabet[Int(chunk >> shift & 63)]

@@ -1,15 +1,20 @@
 import COpenSSL
 import Synchronization
 
-/// An HMAC-SHA-256 key prepared once: OpenSSL's keyed `EVP_MAC` context, copied for each message.
-/// For keys that MAC many short messages (pairwise ids, a hundred per feed page): the one-shot
-/// `HMAC()` fetches the algorithm and schedules the key on every call.
+/// An HMAC-SHA-256 key prepared once, for keys that MAC many short messages (pairwise ids, three
+/// hundred per feed page). The one-shot `HMAC()` fetches the algorithm and schedules the key on
+/// every call; copying a keyed `EVP_MAC` context per message allocated and freed a digest context
+/// each time. Here keyed contexts are kept in a pool and re-armed with `EVP_MAC_init` without a
+/// key, which restores the prepared key state in place.
 ///
-/// `@unchecked Sendable`: the keyed context is only ever copied, under `lock`, and freed in
-/// `deinit`; each message is MACed on its own copy.
+/// `@unchecked Sendable`: `keyed` is only read (duplicated) under `lock`; a pooled context is used
+/// by one caller at a time, taken out of `pool` and put back under its lock; all are freed in `deinit`.
 public final class HMACSHA256Key: @unchecked Sendable {
     private let keyed: OpaquePointer
     private let lock = Mutex(())
+    private let pool = Mutex<[PooledContext]>([])
+    /// More idle contexts than threads that MAC at once would only hold memory.
+    private let keptIdle = 16
 
     public init(_ key: [UInt8]) {
         guard let mac = EVP_MAC_fetch(nil, "HMAC", nil) else {
@@ -28,18 +33,56 @@ public final class HMACSHA256Key: @unchecked Sendable {
         keyed = context
     }
 
-    deinit { EVP_MAC_CTX_free(keyed) }
+    deinit {
+        pool.withLock { $0.forEach { EVP_MAC_CTX_free($0.context) } }
+        EVP_MAC_CTX_free(keyed)
+    }
+
+    public func authenticationCode(for message: [UInt8]) -> [UInt8] {
+        message.withUnsafeBytes(authenticationCode(of:))
+    }
 
     public func authenticationCode<Message: Collection<UInt8>>(for message: Message) -> [UInt8] {
-        guard let context = lock.withLock({ _ in EVP_MAC_CTX_dup(keyed) }) else { fatalError("EVP_MAC_CTX_dup failed") }
-        defer { EVP_MAC_CTX_free(context) }
-        var mac = [UInt8](repeating: 0, count: SHA256.byteCount)
-        var length = 0
-        let updated = message.withContiguousBytes { input in
-            EVP_MAC_update(context, input.baseAddress?.assumingMemoryBound(to: UInt8.self), input.count)
-        }
-        let finished = EVP_MAC_final(context, &mac, &length, mac.count)
-        precondition(updated == 1 && finished == 1 && length == SHA256.byteCount, "HMAC-SHA-256 failed")
-        return mac
+        message.withContiguousBytes(authenticationCode(of:))
     }
+
+    /// The MAC of a string's UTF-8 bytes, without copying them into an array first.
+    public func authenticationCode(utf8 text: String) -> [UInt8] {
+        var text = text
+        return text.withUTF8 { authenticationCode(of: UnsafeRawBufferPointer($0)) }
+    }
+
+    private func authenticationCode(of message: UnsafeRawBufferPointer) -> [UInt8] {
+        let context = takeContext()
+        defer { giveBack(context) }
+        return [UInt8](unsafeUninitializedCapacity: SHA256.byteCount) { mac, written in
+            var length = 0
+            let rearmed = EVP_MAC_init(context, nil, 0, nil)
+            let updated = EVP_MAC_update(context, message.baseAddress?.assumingMemoryBound(to: UInt8.self), message.count)
+            let finished = EVP_MAC_final(context, mac.baseAddress, &length, mac.count)
+            precondition(rearmed == 1 && updated == 1 && finished == 1 && length == SHA256.byteCount, "HMAC-SHA-256 failed")
+            written = length
+        }
+    }
+
+    private func giveBack(_ context: OpaquePointer) {
+        let kept = pool.withLock { idle in
+            guard idle.count < keptIdle else { return false }
+            idle.append(PooledContext(context: context))
+            return true
+        }
+        if !kept { EVP_MAC_CTX_free(context) }
+    }
+
+    private func takeContext() -> OpaquePointer {
+        if let pooled = pool.withLock({ $0.popLast() }) { return pooled.context }
+        guard let context = lock.withLock({ _ in EVP_MAC_CTX_dup(keyed) }) else { fatalError("EVP_MAC_CTX_dup failed") }
+        return context
+    }
+}
+
+/// An idle keyed context in the pool. `@unchecked Sendable`: whoever takes one out of the pool
+/// owns it alone until it gives it back, so it is never used from two threads at once.
+private struct PooledContext: @unchecked Sendable {
+    let context: OpaquePointer
 }

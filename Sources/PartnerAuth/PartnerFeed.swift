@@ -14,9 +14,9 @@ public struct PartnerFeed: Sendable {
     /// Achievements after `sequence` the partner may see now, read from its feed index (DESIGN §5).
     /// The grant check repeats what the index already guarantees, so a page can never outlive a revoke.
     /// At most 201 rows on an index range, so it runs on the calling thread (`readNow`).
-    public func page(partner: PartnerRecord, userID: String?, after sequence: Int64, limit: Int) throws -> [AchievementRecord] {
+    public func page(partner: PartnerRecord, userID: String?, after sequence: Int64, limit: Int) throws -> [PartnerFeedRow] {
         var sql = """
-            SELECT achievement.* FROM partnerFeedEntry entry JOIN achievement ON achievement.seq = entry.seq
+            SELECT \(PartnerFeedRow.columns) FROM partnerFeedEntry entry JOIN achievement ON achievement.seq = entry.seq
             WHERE entry.clientId = ? AND entry.seq > ?
             """
         var arguments: StatementArguments = [partner.clientId, sequence]
@@ -31,6 +31,8 @@ public struct PartnerFeed: Sendable {
             """
         arguments += [limit]
         let (query, values) = (sql, arguments)
-        return try database.readNow { db in try AchievementRecord.fetchAll(db.cachedStatement(sql: query), arguments: values) }
+        return try database.readNow { db in
+            try Array(Row.fetchCursor(db.cachedStatement(sql: query), arguments: values).map(PartnerFeedRow.init(row:)))
+        }
     }
 }
