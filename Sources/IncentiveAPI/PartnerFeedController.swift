@@ -35,7 +35,7 @@ struct PartnerFeedController<Context: RequestContext> {
         let rows = fetched.prefix(limit)
         RequestIdentity.rowsReturned?.set(rows.count)
         let nextCursor = fetched.count > limit ? rows.last.map { cursors.issue(after: $0.seq, for: binding) } : nil
-        let body = try Self.body(rows, nextCursor: nextCursor, ids: PairwiseIdentifiers(tokens: tokens, clientID: partner.clientId))
+        let body = try Self.body(rows, nextCursor: nextCursor, ids: tokens.pairwiseIdentifiers(for: partner.clientId))
         // Over the whole body: the rows and whether more follow.
         let etag = "\"" + Base64URL.encode(SHA256.hash(body).prefix(12)) + "\""
         if request.headers[.ifNoneMatch] == etag {
@@ -105,29 +105,6 @@ struct PartnerFeedController<Context: RequestContext> {
         json.raw("],"); json.key("next_cursor"); json.string(nextCursor)
         json.raw("}")
         return json.bytes
-    }
-}
-
-/// One partner's pairwise ids for a page; a page often holds several rows of one user.
-final class PairwiseIdentifiers {
-    private let tokens: TokenService
-    private let clientID: String
-    private var subjects: [String: String] = [:]
-
-    init(tokens: TokenService, clientID: String) {
-        self.tokens = tokens
-        self.clientID = clientID
-    }
-
-    func subject(of userID: String) -> String {
-        if let known = subjects[userID] { return known }
-        let subject = tokens.pairwiseSubject(userID: userID, clientID: clientID)
-        subjects[userID] = subject
-        return subject
-    }
-
-    func identifier(_ value: String, kind: String) -> String {
-        tokens.pairwiseIdentifier(value, kind: kind, clientID: clientID)
     }
 }
 

@@ -5,7 +5,7 @@ import Synchronization
 /// hundred per feed page). The one-shot `HMAC()` fetches the algorithm and schedules the key on
 /// every call; copying a keyed `EVP_MAC` context per message allocated and freed a digest context
 /// each time. Here keyed contexts are kept in a pool and re-armed with `EVP_MAC_init` without a
-/// key, which restores the prepared key state in place.
+/// key, which restores the prepared key state in place (`HMACSHA256Session`).
 ///
 /// `@unchecked Sendable`: `keyed` is only read (duplicated) under `lock`; a pooled context is used
 /// by one caller at a time, taken out of `pool` and put back under its lock; all are freed in `deinit`.
@@ -39,33 +39,25 @@ public final class HMACSHA256Key: @unchecked Sendable {
     }
 
     public func authenticationCode(for message: [UInt8]) -> [UInt8] {
-        message.withUnsafeBytes(authenticationCode(of:))
+        session().authenticationCode(for: message)
     }
 
     public func authenticationCode<Message: Collection<UInt8>>(for message: Message) -> [UInt8] {
-        message.withContiguousBytes(authenticationCode(of:))
+        message.withContiguousBytes(session().authenticationCode(of:))
     }
 
     /// The MAC of a string's UTF-8 bytes, without copying them into an array first.
     public func authenticationCode(utf8 text: String) -> [UInt8] {
-        var text = text
-        return text.withUTF8 { authenticationCode(of: UnsafeRawBufferPointer($0)) }
+        session().authenticationCode(utf8: text)
     }
 
-    private func authenticationCode(of message: UnsafeRawBufferPointer) -> [UInt8] {
-        let context = takeContext()
-        defer { giveBack(context) }
-        return [UInt8](unsafeUninitializedCapacity: SHA256.byteCount) { mac, written in
-            var length = 0
-            let rearmed = EVP_MAC_init(context, nil, 0, nil)
-            let updated = EVP_MAC_update(context, message.baseAddress?.assumingMemoryBound(to: UInt8.self), message.count)
-            let finished = EVP_MAC_final(context, mac.baseAddress, &length, mac.count)
-            precondition(rearmed == 1 && updated == 1 && finished == 1 && length == SHA256.byteCount, "HMAC-SHA-256 failed")
-            written = length
-        }
+    /// One context for many messages in a row (a feed page's ids): the pool's lock is taken once
+    /// for them all instead of twice per message, where two threads MACing at once contended.
+    public func session() -> HMACSHA256Session {
+        HMACSHA256Session(key: self, context: takeContext())
     }
 
-    private func giveBack(_ context: OpaquePointer) {
+    func giveBack(_ context: OpaquePointer) {
         let kept = pool.withLock { idle in
             guard idle.count < keptIdle else { return false }
             idle.append(PooledContext(context: context))

@@ -27,13 +27,12 @@ public struct TokenService: Sendable {
 
     /// The stable pseudonym of a user for one partner; partners cannot correlate users.
     public func pairwiseSubject(userID: String, clientID: String) -> String {
-        Base64URL.encode(pairwiseKey.authenticationCode(utf8: "\(userID)\n\(clientID)").prefix(18))
+        pairwiseIdentifiers(for: clientID).subject(of: userID)
     }
 
-    /// Another identifier (an achievement's or an event's) as one partner sees it: stable for that
-    /// partner, different for every other, so two partners cannot join their views.
-    public func pairwiseIdentifier(_ value: String, kind: String, clientID: String) -> String {
-        kind + "_" + Base64URL.encode(pairwiseKey.authenticationCode(utf8: "\(kind)\n\(value)\n\(clientID)").prefix(15))
+    /// The ids a partner sees, for a run of them (a feed page).
+    public func pairwiseIdentifiers(for clientID: String) -> PairwiseIdentifiers {
+        PairwiseIdentifiers(key: pairwiseKey, clientID: clientID)
     }
 
     /// The requested scopes, which must be allowed for the partner; all of its scopes when none are asked.

@@ -1,0 +1,37 @@
+import COpenSSL
+
+/// One keyed context of an `HMACSHA256Key`, held for a run of messages and given back to the
+/// key's pool when the session ends. Not `Sendable`: one caller uses it at a time.
+public final class HMACSHA256Session {
+    private let key: HMACSHA256Key
+    private let context: OpaquePointer
+
+    init(key: HMACSHA256Key, context: OpaquePointer) {
+        self.key = key
+        self.context = context
+    }
+
+    deinit { key.giveBack(context) }
+
+    public func authenticationCode(for message: [UInt8]) -> [UInt8] {
+        message.withUnsafeBytes(authenticationCode(of:))
+    }
+
+    /// The MAC of a string's UTF-8 bytes, without copying them into an array first.
+    public func authenticationCode(utf8 text: String) -> [UInt8] {
+        var text = text
+        return text.withUTF8 { authenticationCode(of: UnsafeRawBufferPointer($0)) }
+    }
+
+    func authenticationCode(of message: UnsafeRawBufferPointer) -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: SHA256.byteCount) { mac, written in
+            var length = 0
+            // Without a key, init restores the key's prepared state in place.
+            let rearmed = EVP_MAC_init(context, nil, 0, nil)
+            let updated = EVP_MAC_update(context, message.baseAddress?.assumingMemoryBound(to: UInt8.self), message.count)
+            let finished = EVP_MAC_final(context, mac.baseAddress, &length, mac.count)
+            precondition(rearmed == 1 && updated == 1 && finished == 1 && length == SHA256.byteCount, "HMAC-SHA-256 failed")
+            written = length
+        }
+    }
+}
