@@ -28,10 +28,12 @@ AREAS = [
         "(\"per second of server CPU\" below).",
         "**wrk resumes TLS sessions**: it reuses its `SSL` object with `SSL_clear`, so after the first "
         "connections every `Connection: close` connection is a TLS 1.3 PSK resumption, for both servers "
-        "(confirmed with nginx's `$ssl_session_reused` and by the absence of Certificate records). Full "
-        "handshakes are therefore measured separately with parallel `openssl s_time -new` (handshake only, "
-        "no request; `-www` cannot be used because our server, on 2026-11-24, did not close an HTTP/1.0 "
-        "connection without keep-alive, so clients that read until EOF hang).",
+        "(confirmed with nginx's `$ssl_session_reused` and by the absence of Certificate records). The "
+        "issue's figure, full handshakes with a new connection per request, is therefore measured with parallel "
+        "`openssl s_time -new -www /healthz`: no resumption, one HTTP/1.0 request per connection, read until the "
+        "server closes (possible since 2026-11-30, when HTTP/1.0 without keep-alive started closing; before, "
+        "the handshake was measured alone). The resumed wrk figure is kept for information: there our "
+        "per-connection cost in Hummingbird and NIO (also visible in the plain new-connection row) dominates.",
         "Run-to-run noise is large for our server: two clean runs of the same binary on 2026-11-24 gave TLS "
         "cost ratios of 0.60 and 0.83 (nginx 0.73 and 0.75) and full-handshake ratios of 0.88 and 0.94. "
         "Judge the cost-ratio target over several runs.",
