@@ -42,19 +42,29 @@ public struct IncentiveEvaluator: Sendable {
                 notBefore: program.startsAt.map { LocalDate($0, in: event.timeZone) })
             let completed = try program.rule.completedPeriods(by: event, policy: policy, ledger: ledger)
             guard !completed.isEmpty else { continue }
-            // Count ordinals held are all among 1...n, so holding n of them means holding every one:
-            // a long history need not ask about each of its periods again on every event.
-            if program.repeatable, type(of: program.rule).periodsAreCountOrdinals,
-               try ledger.awardedCount(programID: program.id) >= completed.count { continue }
-            // A once-program that gets here is known not to be held.
-            let held = program.repeatable ? try ledger.awardedPeriods(programID: program.id, among: completed.map(\.periodKey)) : []
-            for period in completed where !held.contains(period.periodKey) {
+            for period in try owedPeriods(completed, of: program, ledger: ledger) {
                 awards.append(Award(
                     programID: program.id, programName: program.name, incentive: type(of: program.rule).kind,
                     reward: program.reward, periodKey: period.periodKey, achievedOn: event.localDate, eventIDs: [event.id]))
             }
         }
         return awards
+    }
+
+    /// The completed periods the user does not hold yet.
+    private func owedPeriods(_ completed: [CompletedPeriod], of program: Program, ledger: any ActivityLedger) throws -> [CompletedPeriod] {
+        // A once-program that gets here is known not to be held.
+        guard program.repeatable else { return completed }
+        if type(of: program.rule).periodsAreCountOrdinals {
+            // Count ordinals held are all among 1...n: holding n of them means holding every one, and
+            // holding exactly 1...k leaves k+1...n owed. A long history then need not ask about each
+            // of its periods again on every event.
+            let held = try ledger.heldOrdinals(programID: program.id)
+            if held.count >= completed.count { return [] }
+            if held.isLeadingRun { return completed.filter { (Int($0.periodKey) ?? 0) > held.count } }
+        }
+        let held = try ledger.awardedPeriods(programID: program.id, among: completed.map(\.periodKey))
+        return completed.filter { !held.contains($0.periodKey) }
     }
 }
 

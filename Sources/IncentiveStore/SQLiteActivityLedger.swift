@@ -49,9 +49,13 @@ struct SQLiteActivityLedger: ActivityLedger {
         return try Int.fetchOne(statement, arguments: arguments) ?? 0
     }
 
-    func awardedCount(programID: String) throws -> Int {
-        let statement = try db.cachedStatement(sql: "SELECT COUNT(*) FROM achievement WHERE userId = ? AND programId = ?")
-        return try Int.fetchOne(statement, arguments: [userID, programID]) ?? 0
+    func heldOrdinals(programID: String) throws -> HeldOrdinals {
+        // One aggregate inside SQLite over the program's index range: no row reaches Swift.
+        let statement = try db.cachedStatement(sql: """
+            SELECT COUNT(*), COALESCE(MAX(CAST(periodKey AS INTEGER)), 0) FROM achievement WHERE userId = ? AND programId = ?
+            """)
+        let row = try Row.fetchOne(statement, arguments: [userID, programID])
+        return HeldOrdinals(count: row?[0] ?? 0, highest: row?[1] ?? 0)
     }
 
     func earnedOnce(among programIDs: [String]) throws -> Set<String> {

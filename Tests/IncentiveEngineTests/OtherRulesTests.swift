@@ -39,6 +39,22 @@ struct OtherRulesTests {
         #expect(earned.map(\.periodKey).sorted() == ["1", "2", "3"])
     }
 
+    @Test("count ordinals held out of order: the earlier ones missing are still owed, the held one is not")
+    func ordinalsHeldOutOfOrder() throws {
+        let s = Scenario()
+        s.program("every", try EventReportedRule(type: "fact", value: nil), repeatable: true)
+        let reports = (1...3).map {
+            Event(id: "r\($0)", userID: "u1", type: "fact", value: "x", occurredAt: s.instant(daysAgo: 0), timeZone: s.timeZone)
+        }
+        s.ledger.record(reports[0])
+        s.ledger.record(reports[1])
+        let firstTwo = try s.evaluator.evaluate(reports[1], programs: s.programs, ledger: s.ledger, now: s.now)
+        s.ledger.grant(firstTwo.filter { $0.periodKey == "2" })
+        s.ledger.record(reports[2])
+        let awards = try s.evaluator.evaluate(reports[2], programs: s.programs, ledger: s.ledger, now: s.now)
+        #expect(awards.map(\.periodKey).sorted() == ["1", "3"])
+    }
+
     @Test("total-events: the count-th matching event; repeatable every count events")
     func totalEvents() throws {
         let s = Scenario()

@@ -26,8 +26,9 @@ final class MemoryLedger: ActivityLedger {
         events.filter { matcher.matches($0) && $0.localDate >= (notBefore ?? $0.localDate) }.count
     }
 
-    func awardedCount(programID: String) -> Int {
-        awards.filter { $0.programID == programID }.count
+    func heldOrdinals(programID: String) -> HeldOrdinals {
+        let held = awards.filter { $0.programID == programID }
+        return HeldOrdinals(count: held.count, highest: held.map { Int($0.periodKey) ?? 0 }.max() ?? 0)
     }
 
     func earnedOnce(among programIDs: [String]) -> Set<String> {
