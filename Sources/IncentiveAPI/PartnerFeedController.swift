@@ -52,18 +52,21 @@ struct PartnerFeedController<Context: RequestContext> {
 
     /// A stored timestamp (GRDB's `YYYY-MM-DD HH:MM:SS.SSS`, UTC) as RFC 3339: the same characters
     /// with a `T` and a `Z`, which is what `LenientDateTranscoder` writes for the date it stands for.
-    /// Any other stored form goes through `Date`.
-    static func rfc3339(stored text: String) throws -> String {
+    /// Any other stored form (other text, a Unix time) goes through `Date`.
+    static func rfc3339(stored value: DatabaseValue) throws -> String {
+        guard case .string(let text) = value.storage, text.utf8.count == 23 else { return try viaDate(value) }
         var bytes = Array(text.utf8)
-        guard bytes.count == 23, bytes[10] == UInt8(ascii: " "), bytes[19] == UInt8(ascii: ".") else {
-            guard let date = Date.fromDatabaseValue(text.databaseValue) else {
-                throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "unreadable achievement time \(text)"))
-            }
-            return try LenientDateTranscoder().encode(date)
-        }
+        guard bytes[10] == UInt8(ascii: " "), bytes[19] == UInt8(ascii: ".") else { return try viaDate(value) }
         bytes[10] = UInt8(ascii: "T")
         bytes.append(UInt8(ascii: "Z"))
         return String(decoding: bytes, as: UTF8.self)
+    }
+
+    private static func viaDate(_ value: DatabaseValue) throws -> String {
+        guard let date = Date.fromDatabaseValue(value) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "unreadable achievement time \(value)"))
+        }
+        return try LenientDateTranscoder().encode(date)
     }
 
     /// `limit` as the spec has it: an integer (the range is checked by `ListCursor.limit`).
@@ -95,7 +98,7 @@ struct PartnerFeedController<Context: RequestContext> {
             json.raw(#","reward":{"name":"#); json.string(row.rewardName)
             if let description = row.rewardDescription { json.raw(","); json.key("description"); json.string(description) }
             if let payload = row.rewardPayload { json.raw(","); json.key("payload"); json.string(payload) }
-            json.raw("},"); json.key("achieved_at"); json.string(try Self.rfc3339(stored: row.achievedAtText))
+            json.raw("},"); json.key("achieved_at"); json.string(try Self.rfc3339(stored: row.achievedAt))
             json.raw(","); json.key("achieved_on"); json.string(row.achievedOn)
             json.raw(","); json.key("event_ids"); json.strings(row.eventIds.map { ids.identifier($0, kind: "evt") })
             json.raw(","); json.key("period_key"); json.string(row.periodKey)

@@ -13,8 +13,9 @@ public protocol ActivityLedger {
     /// however many periods a long history completes, and never more than those asked about).
     func awardedPeriods(programID: String, among periodKeys: [String]) throws -> Set<String>
 
-    /// How many periods of `programID` the user holds, and the highest of them read as an integer
-    /// (0 when none is), for programs whose periods are count ordinals "1", "2", ...
+    /// How many periods of `programID` the user holds, and the highest of them as an integer, for
+    /// programs whose periods are count ordinals "1", "2", ...: 0 when none is held, and anything
+    /// but `count` (-1) when a held key is not a canonical positive integer.
     func heldOrdinals(programID: String) throws -> HeldOrdinals
 
     /// Which of `programIDs` (programs that reward once) the user has already earned: one question

@@ -60,6 +60,7 @@ public struct IncentiveEvaluator: Sendable {
             // holding exactly 1...k leaves k+1...n owed. A long history then need not ask about each
             // of its periods again on every event.
             let held = try ledger.heldOrdinals(programID: program.id)
+            // Relies on the count never shrinking (events are never deleted).
             if held.count >= completed.count { return [] }
             if held.isLeadingRun { return completed.filter { (Int($0.periodKey) ?? 0) > held.count } }
         }

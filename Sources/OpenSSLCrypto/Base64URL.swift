@@ -16,7 +16,7 @@ public enum Base64URL {
     }
 
     // Concrete overloads, chosen over the generic one for the common arguments: a generic call
-    // across modules pays for metadata lookups and a copy into an array, per pairwise id.
+    // across modules is not specialized and paid for metadata lookups on every pairwise id.
     public static func encode(_ bytes: [UInt8]) -> String {
         bytes.withUnsafeBytes(encode(contiguous:))
     }

@@ -5,7 +5,9 @@ import Synchronization
 /// hundred per feed page). The one-shot `HMAC()` fetches the algorithm and schedules the key on
 /// every call; copying a keyed `EVP_MAC` context per message allocated and freed a digest context
 /// each time. Here keyed contexts are kept in a pool and re-armed with `EVP_MAC_init` without a
-/// key, which restores the prepared key state in place (`HMACSHA256Session`).
+/// key, which restores the prepared key state in place (`HMACSHA256Session`). OpenSSL 3.0.0 to
+/// 3.0.2 ignored such a re-arm (openssl/openssl#17811): each key checks once that it works and
+/// otherwise copies the keyed context per message.
 ///
 /// `@unchecked Sendable`: `keyed` is only read (duplicated) under `lock`; a pooled context is used
 /// by one caller at a time, taken out of `pool` and put back under its lock; all are freed in `deinit`.
@@ -15,6 +17,8 @@ public final class HMACSHA256Key: @unchecked Sendable {
     private let pool = Mutex<[PooledContext]>([])
     /// More idle contexts than threads that MAC at once would only hold memory.
     private let keptIdle = 16
+    /// Whether `EVP_MAC_init` without a key restores the keyed state on this OpenSSL.
+    let rearmsInPlace: Bool
 
     public init(_ key: [UInt8]) {
         guard let mac = EVP_MAC_fetch(nil, "HMAC", nil) else {
@@ -31,6 +35,18 @@ public final class HMACSHA256Key: @unchecked Sendable {
         }
         precondition(initialised == 1, "HMAC-SHA-256 key setup failed: \(OpenSSLError.drainErrorQueue())")
         keyed = context
+        rearmsInPlace = Self.rearmsInPlace(context, key: key)
+    }
+
+    /// MACs a probe twice on one copy of the keyed context and compares with the one-shot HMAC.
+    private static func rearmsInPlace(_ keyed: OpaquePointer, key: [UInt8]) -> Bool {
+        guard let probe = EVP_MAC_CTX_dup(keyed) else { return false }
+        defer { EVP_MAC_CTX_free(probe) }
+        let message = Array("re-arm probe".utf8)
+        let expected = HMACSHA256.authenticationCode(for: message, key: key)
+        return (0..<2).allSatisfy { _ in
+            message.withUnsafeBytes { HMACSHA256Session.authenticationCode(on: probe, rearming: true, $0) } == expected
+        }
     }
 
     deinit {
@@ -40,15 +56,6 @@ public final class HMACSHA256Key: @unchecked Sendable {
 
     public func authenticationCode(for message: [UInt8]) -> [UInt8] {
         session().authenticationCode(for: message)
-    }
-
-    public func authenticationCode<Message: Collection<UInt8>>(for message: Message) -> [UInt8] {
-        message.withContiguousBytes(session().authenticationCode(of:))
-    }
-
-    /// The MAC of a string's UTF-8 bytes, without copying them into an array first.
-    public func authenticationCode(utf8 text: String) -> [UInt8] {
-        session().authenticationCode(utf8: text)
     }
 
     /// One context for many messages in a row (a feed page's ids): the pool's lock is taken once
@@ -68,6 +75,11 @@ public final class HMACSHA256Key: @unchecked Sendable {
 
     private func takeContext() -> OpaquePointer {
         if let pooled = pool.withLock({ $0.popLast() }) { return pooled.context }
+        return copyOfKeyed()
+    }
+
+    /// A new context in the keyed state; the caller frees it (or gives it back).
+    func copyOfKeyed() -> OpaquePointer {
         guard let context = lock.withLock({ _ in EVP_MAC_CTX_dup(keyed) }) else { fatalError("EVP_MAC_CTX_dup failed") }
         return context
     }

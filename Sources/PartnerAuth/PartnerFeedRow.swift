@@ -1,4 +1,4 @@
-import GRDB
+public import GRDB
 import IncentiveStore
 
 /// One achievement as the partner feed reads it: the columns a page shows, read by position from
@@ -14,8 +14,8 @@ public struct PartnerFeedRow: Sendable, Equatable {
     public var rewardDescription: String?
     public var rewardPayload: String?
     public var periodKey: String
-    /// As stored: GRDB's `YYYY-MM-DD HH:MM:SS.SSS` in UTC.
-    public var achievedAtText: String
+    /// As stored: GRDB writes `YYYY-MM-DD HH:MM:SS.SSS` text in UTC.
+    public var achievedAt: DatabaseValue
     public var achievedOn: String
     public var eventIds: [String]
 
@@ -37,7 +37,7 @@ public struct PartnerFeedRow: Sendable, Equatable {
         rewardDescription = row[7]
         rewardPayload = row[8]
         periodKey = row[9]
-        achievedAtText = row[10]
+        achievedAt = row[10]
         achievedOn = row[11]
         eventIds = JSONStringList.decode(row[12])
     }

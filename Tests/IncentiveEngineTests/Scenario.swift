@@ -28,7 +28,8 @@ final class MemoryLedger: ActivityLedger {
 
     func heldOrdinals(programID: String) -> HeldOrdinals {
         let held = awards.filter { $0.programID == programID }
-        return HeldOrdinals(count: held.count, highest: held.map { Int($0.periodKey) ?? 0 }.max() ?? 0)
+        let ordinals = held.compactMap { key in Int(key.periodKey).flatMap { $0 > 0 && String($0) == key.periodKey ? $0 : nil } }
+        return HeldOrdinals(count: held.count, highest: ordinals.count == held.count ? ordinals.max() ?? 0 : -1)
     }
 
     func earnedOnce(among programIDs: [String]) -> Set<String> {

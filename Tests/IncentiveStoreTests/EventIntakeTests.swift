@@ -34,6 +34,25 @@ struct EventIntakeTests {
         #expect(second.outcome == .created && second.achievements.isEmpty)  // two births: one achievement
     }
 
+    @Test("a repeatable count program on SQLite owes each ordinal once, also when one held in the middle is missing")
+    func repeatableOrdinals() async throws {
+        let f = try StoreFixture()
+        try await f.employer()
+        try await f.user("u1")
+        try await f.program("every", try EventReportedRule(type: "fact", value: nil), repeatable: true)
+        func periods(_ id: String) async throws -> [String] {
+            try await f.intake.ingest(f.submission(id, type: "fact"), now: f.now).achievements.map(\.periodKey).sorted()
+        }
+        #expect(try await periods("r1") == ["1"])
+        #expect(try await periods("r2") == ["2"])
+        #expect(try await periods("r3") == ["3"])
+        try await f.database.writer.write { db in
+            try db.execute(sql: "DELETE FROM partnerFeedEntry; DELETE FROM achievement WHERE periodKey = '2'")
+        }
+        #expect(try await periods("r4") == ["2", "4"])  // held 1 and 3: not a leading run, so asked period by period
+        #expect(try await periods("r5") == ["5"])
+    }
+
     @Test("64 concurrent events for one user: none lost, no duplicate achievement")
     func concurrentEvents() async throws {
         let f = try StoreFixture()

@@ -32,6 +32,18 @@ struct DigestTests {
         #expect(prepared.authenticationCode(for: Array((message + ".").utf8)) != mac)
     }
 
+    @Test("one HMAC session MACs messages of any length in a row, each as the one-shot HMAC does")
+    func sessionReuse() {
+        let key = [UInt8](repeating: 0x0b, count: 20)
+        let session = HMACSHA256Key(key).session()
+        for length in [0, 1, 55, 56, 64, 65, 200, 3] {
+            let message = [UInt8](repeating: UInt8(length & 0xFF), count: length)
+            #expect(session.authenticationCode(for: message) == HMACSHA256.authenticationCode(for: message, key: key), "\(length)")
+        }
+        // RFC 4231 case 1 after all of those: the key state was restored every time.
+        #expect(session.authenticationCode(utf8: "Hi There").hex == "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7")
+    }
+
     @Test("PBKDF2-HMAC-SHA256 vectors of RFC 7914 §11 and the common 'password'/'salt' set", arguments: [
         ("passwd", "salt", 1, 64,
          "55ac046e56e3089fec1691c22544b605f94185216dde0465e68b9d57c20dacbc49ca9cccf179b645991664b39d77ef317c71b845b1e30bd509112041d3a19783"),
