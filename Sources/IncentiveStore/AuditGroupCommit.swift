@@ -12,7 +12,7 @@ public final class AuditGroupCommit: Sendable {
     private let commits: GroupCommit<Entry, String>
 
     public init(chain: AuditChain) {
-        commits = GroupCommit(writer: chain.database.writer) { entry, db in try chain.append(entry.fact, at: entry.at, in: db) }
+        commits = GroupCommit(writer: chain.database.writer, pace: .gathering) { entry, db in try chain.append(entry.fact, at: entry.at, in: db) }
     }
 
     /// Transactions written so far (for tests and metrics).

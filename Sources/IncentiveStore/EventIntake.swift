@@ -25,7 +25,7 @@ public struct EventIntake: Sendable {
         self.database = database
         self.evaluator = evaluator
         self.evaluationBudget = evaluationBudget
-        commits = GroupCommit(writer: database.writer, apply: Self.record)
+        commits = GroupCommit(writer: database.writer, pace: .backToBack, apply: Self.record)
     }
 
     public func ingest(_ submission: EventSubmission, now: Date = Date()) async throws -> IntakeResult {

@@ -9,6 +9,18 @@ import Synchronization
 public final class GroupCommit<Item: Sendable, Output: Sendable>: Sendable {
     public typealias Apply = @Sendable (Item, Database) throws -> Output
 
+    /// When the next batch starts once one has committed. Measured both ways on both users:
+    /// `backToBack` took event intake from 2,555 to 2,835 events/s; for audit rows it cut feed
+    /// pages/s by a tenth, because smaller batches meant more commits.
+    public enum Pace: Sendable {
+        /// From the writer's queue, the moment the previous batch commits: for heavy items (event
+        /// intake), where the writer's idle time between batches limits throughput.
+        case backToBack
+        /// From a task on the cooperative pool, which lets more items gather meanwhile: for light
+        /// items (audit rows), where the commit is most of a batch's cost.
+        case gathering
+    }
+
     private struct Pending: Sendable {
         let item: Item
         let continuation: CheckedContinuation<Output, any Error>
@@ -22,10 +34,12 @@ public final class GroupCommit<Item: Sendable, Output: Sendable>: Sendable {
 
     private let writer: DatabasePool
     private let apply: Apply
+    private let pace: Pace
     private let state = Mutex(State())
 
-    public init(writer: DatabasePool, apply: @escaping Apply) {
+    public init(writer: DatabasePool, pace: Pace, apply: @escaping Apply) {
         self.writer = writer
+        self.pace = pace
         self.apply = apply
     }
 
@@ -40,10 +54,32 @@ public final class GroupCommit<Item: Sendable, Output: Sendable>: Sendable {
                 defer { state.writing = true }
                 return !state.writing
             }
-            if startsWriter { Task { await drain() } }
+            guard startsWriter else { return }
+            switch pace {
+            case .backToBack: writeNextBatch()
+            case .gathering: Task { await drain() }
+            }
         }
     }
 
+    /// Writes one batch and, from the writer's queue once it committed, the next: the writer never
+    /// waits for a task to be scheduled between batches (on a busy server that task queues behind
+    /// the request work on the cooperative pool). Other writes queued on the writer in the
+    /// meantime run between batches, in order.
+    private func writeNextBatch() {
+        guard let batch = nextBatch() else { return }
+        writer.asyncWrite({ [apply] db in batch.map { Self.run(apply, $0.item, in: db) } }, completion: { [self] _, outcome in
+            switch outcome {
+            case .success(let results):
+                for (pending, result) in zip(batch, results) { pending.continuation.resume(with: result) }
+            case .failure(let error):
+                for pending in batch { pending.continuation.resume(throwing: error) }
+            }
+            writeNextBatch()
+        })
+    }
+
+    /// Writes batches until none is waiting, resuming between them on the cooperative pool.
     private func drain() async {
         while let batch = nextBatch() {
             do {
