@@ -18,6 +18,8 @@
 #              SCRATCH (swift build scratch path, default .build-release),
 #              BENCH_PREBUILT=1 (do not build; use the binary already in $SCRATCH, as scripts/bench-all.sh does),
 #              TRIES (measure a run again while other processes disturbed it, default 3 tries),
+#              FULL_ROUNDS (rounds of the full-handshake comparison, ours then nginx, default 3; the
+#              target figure is the median of each server's rounds: single runs varied by a fifth),
 #              IDLE_WAIT (seconds to wait for idle CPUs before each try, default 120),
 #              BENCH_RESULTS (a file: also append machine-readable results, see scripts/bench-lib.sh).
 # Exits 0 when everything ran (even if a target is missed); non-zero if a server fails to
@@ -30,6 +32,7 @@ THREADS=${THREADS:-2}
 CONNECTIONS=${CONNECTIONS:-16}
 SCRATCH=${SCRATCH:-.build-release}
 TRIES=${TRIES:-3}
+FULL_ROUNDS=${FULL_ROUNDS:-3}
 IDLE_WAIT=${IDLE_WAIT:-120}
 BODY='{"status":"ok"}'
 
@@ -304,8 +307,20 @@ printf 'CPU busy before measuring: %s%% (load average %s)\n' "$BUSY_BEFORE" "$(c
 ((BUSY_BEFORE < 10)) || printf '!! other processes are using the CPUs; figures will be low and noisy\n'
 measure run ours_new ours-https "$PID_ours_https" "$URL_ours_https" -H 'Connection: close'
 measure run nginx_new nginx "$PID_nginx" "$URL_nginx_https" -H 'Connection: close'
-measure stime ours_full ours-https "$PID_ours_https" "$OURS_TLS_PORT"
-measure stime nginx_full nginx "$PID_nginx" "$NGINX_TLS_PORT"
+# The issue's figure, in alternating rounds; each server's median round is reported.
+median() { printf '%s\n' "$@" | sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+FULL_ROUNDS_ours=() FULL_ROUNDS_nginx=() FULL_CORES_ours=() FULL_CORES_nginx=()
+for ((round = 1; round <= FULL_ROUNDS; round++)); do
+    measure stime ours_full ours-https "$PID_ours_https" "$OURS_TLS_PORT"
+    measure stime nginx_full nginx "$PID_nginx" "$NGINX_TLS_PORT"
+    FULL_ROUNDS_ours+=("$RPS_ours_full") FULL_ROUNDS_nginx+=("$RPS_nginx_full")
+    FULL_CORES_ours+=("$CORES_ours_full") FULL_CORES_nginx+=("$CORES_nginx_full")
+done
+RPS_ours_full=$(median "${FULL_ROUNDS_ours[@]}") RPS_nginx_full=$(median "${FULL_ROUNDS_nginx[@]}")
+CORES_ours_full=$(median "${FULL_CORES_ours[@]}") CORES_nginx_full=$(median "${FULL_CORES_nginx[@]}")
+printf '\nfull handshakes/s by round (ours / nginx): %s; medians %s / %s\n' \
+    "$(for ((i = 0; i < FULL_ROUNDS; i++)); do printf '%s / %s  ' "${FULL_ROUNDS_ours[i]}" "${FULL_ROUNDS_nginx[i]}"; done)" \
+    "$RPS_ours_full" "$RPS_nginx_full"
 measure run ours_plain_new ours-plain "$PID_ours_plain" "$URL_ours_plain" -H 'Connection: close'
 measure run nginx_plain_new nginx "$PID_nginx" "$URL_nginx_plain" -H 'Connection: close'
 measure run ours_https ours-https "$PID_ours_https" "$URL_ours_https"
@@ -414,6 +429,7 @@ if [[ -n ${BENCH_RESULTS:-} ]]; then
     tls_row "TLS cost ratio = keep-alive HTTPS / plain requests/s" "$cost_ours" "" "$cost_nginx" "ours ≥ nginx's" 'ratio>=1'
 
     bench_note tls "wrk -t$THREADS -c$CONNECTIONS (and $CONNECTIONS parallel openssl s_time), $DURATION measured after $WARMUP warm-up per run; $NGINX with worker_processes 2."
+    bench_note tls "Full handshakes with a request each, $FULL_ROUNDS alternating rounds (ours / nginx per second): $(for ((i = 0; i < FULL_ROUNDS; i++)); do printf '%.0f / %.0f; ' "${FULL_ROUNDS_ours[i]}" "${FULL_ROUNDS_nginx[i]}"; done | sed 's/; $//'). The table gives each server's median round."
     bench_note tls "Negotiated: ours ${TLS_USED[ours_https]:-?}; nginx ${TLS_USED[nginx_https]:-?}. Response head: ours ${HEAD_BYTES[ours_https]} bytes, nginx ${HEAD_BYTES[nginx_https]} bytes (same 15-byte body)."
     max_other=0
     for key in ours_new nginx_new ours_full nginx_full ours_plain_new nginx_plain_new ours_https nginx_https ours_plain nginx_plain; do

@@ -35,8 +35,10 @@ AREAS = [
         "the handshake was measured alone). The resumed wrk figure is kept for information: there our "
         "per-connection cost in Hummingbird and NIO (also visible in the plain new-connection row) dominates.",
         "Run-to-run noise is large for our server: two clean runs of the same binary on 2026-11-24 gave TLS "
-        "cost ratios of 0.60 and 0.83 (nginx 0.73 and 0.75) and full-handshake ratios of 0.88 and 0.94. "
-        "Judge the cost-ratio target over several runs.",
+        "cost ratios of 0.60 and 0.83 (nginx 0.73 and 0.75) and full-handshake ratios of 0.88 and 0.94; on "
+        "2026-11-30 single 6 s full-handshake runs of one binary gave 1,205 to 1,587/s. So the full-handshake "
+        "figure is measured in `FULL_ROUNDS` (3) alternating rounds, ours then nginx, and the table gives each "
+        "server's median round (every round is listed below). Judge the cost-ratio target over several runs.",
     ]),
     ("events", "Event intake (storage)", "Event intake", "`scripts/bench-events.sh`", [
         "Seeded over the API (Python `requests`, one keep-alive session per user): one employer with 20 active "
