@@ -48,6 +48,8 @@ let package = Package(
                 "JOSE",
                 "OpenSSLCrypto",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // The feed page reads its rows straight from SQLite's buffers (PartnerFeedColumns).
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),
         .target(

@@ -1,3 +1,5 @@
+import OpenSSLCrypto
+
 /// Writes JSON text straight into bytes, for the one response where Foundation's `JSONEncoder`
 /// dominated the cost: a partner feed page (a quarter of a 100-row page went to encoding the
 /// generated types). Strings are escaped as RFC 8259 §7 requires; the caller writes the structure.
@@ -13,6 +15,11 @@ struct JSONWriter {
         text.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }
 
+    /// Bytes the caller knows need no escape inside a string it is writing.
+    mutating func rawBytes(_ value: UnsafeRawBufferPointer) {
+        bytes.append(contentsOf: value)
+    }
+
     /// `"name":`
     mutating func key(_ name: StaticString) {
         bytes.append(UInt8(ascii: "\""))
@@ -23,15 +30,28 @@ struct JSONWriter {
     /// A JSON string, or `null`.
     mutating func string(_ value: String?) {
         guard var value else { return raw("null") }
+        value.withUTF8 { string(utf8: UnsafeRawBufferPointer($0)) }
+    }
+
+    /// A JSON string of UTF-8 bytes, or `null`.
+    mutating func string(utf8 value: UnsafeRawBufferPointer?) {
+        guard let value else { return raw("null") }
         bytes.append(UInt8(ascii: "\""))
-        value.withUTF8 { utf8 in
-            // Most strings need no escape and are copied in one go.
-            if utf8.contains(where: Self.needsEscape) {
-                for byte in utf8 { escaped(byte) }
-            } else {
-                bytes.append(contentsOf: utf8)
-            }
+        // Most strings need no escape and are copied in one go.
+        if value.contains(where: Self.needsEscape) {
+            for byte in value { escaped(byte) }
+        } else {
+            bytes.append(contentsOf: value)
         }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// `"kind_..."`: an id as the base64url of its MAC, written in place.
+    mutating func identifier(kind: StaticString, mac: ArraySlice<UInt8>) {
+        bytes.append(UInt8(ascii: "\""))
+        raw(kind)
+        bytes.append(UInt8(ascii: "_"))
+        Base64URL.append(mac, to: &bytes)
         bytes.append(UInt8(ascii: "\""))
     }
 

@@ -21,23 +21,32 @@ public enum JSONStringList {
     /// `JSONDecoder`, which was a twelfth of a feed page (one event-id list per row). Anything
     /// else (spaces, escapes, malformed text) is left to `JSONDecoder`.
     static func plainStrings(_ text: String) -> [String]? {
-        let bytes = text.utf8
-        guard bytes.first == UInt8(ascii: "["), bytes.last == UInt8(ascii: "]"), bytes.count >= 2 else { return nil }
-        let inner = bytes.dropFirst().dropLast()
-        var strings: [String] = []
+        var text = text
+        return text.withUTF8 { utf8 in
+            let bytes = UnsafeRawBufferPointer(utf8)
+            return plainRanges(bytes)?.map { String(decoding: UnsafeRawBufferPointer(rebasing: bytes[$0]), as: UTF8.self) }
+        }
+    }
+
+    /// Where the strings of a plain list (as `plainStrings` reads it) lie in `bytes`, for readers
+    /// that use them in place; nil when the list is not plain.
+    public static func plainRanges(_ bytes: UnsafeRawBufferPointer) -> [Range<Int>]? {
+        guard bytes.count >= 2, bytes.first == UInt8(ascii: "["), bytes.last == UInt8(ascii: "]") else { return nil }
+        let inner = bytes.indices.dropFirst().dropLast()
+        var ranges: [Range<Int>] = []
         var index = inner.startIndex
         while index < inner.endIndex {
-            guard inner[index] == UInt8(ascii: "\""),
-                  let end = inner[inner.index(after: index)...].firstIndex(where: { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 < 0x20 }),
-                  inner[end] == UInt8(ascii: "\"")
+            guard bytes[index] == UInt8(ascii: "\""),
+                  let end = inner[(index + 1)...].first(where: { bytes[$0] == UInt8(ascii: "\"") || bytes[$0] == UInt8(ascii: "\\") || bytes[$0] < 0x20 }),
+                  bytes[end] == UInt8(ascii: "\"")
             else { return nil }
-            strings.append(String(Substring(inner[inner.index(after: index)..<end])))
-            index = inner.index(after: end)
+            ranges.append((index + 1)..<end)
+            index = end + 1
             if index == inner.endIndex { break }
-            guard inner[index] == UInt8(ascii: ","), inner.index(after: index) < inner.endIndex else { return nil }
-            index = inner.index(after: index)
+            guard bytes[index] == UInt8(ascii: ","), index + 1 < inner.endIndex else { return nil }
+            index += 1
         }
-        return strings
+        return ranges
     }
 }
 

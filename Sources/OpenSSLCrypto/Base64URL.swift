@@ -25,31 +25,44 @@ public enum Base64URL {
         bytes.withUnsafeBytes(encode(contiguous:))
     }
 
-    private static func encode(contiguous input: UnsafeRawBufferPointer) -> String {
-        String(unsafeUninitializedCapacity: (input.count * 4 + 2) / 3) { output in
-            var written = 0
-            func put(_ chunk: UInt32, _ shift: UInt32) {
-                output[written] = alphabet[Int(chunk >> shift & 63)]
-                written += 1
-            }
-            var index = 0
-            while index + 3 <= input.count {
-                let chunk = UInt32(input[index]) << 16 | UInt32(input[index + 1]) << 8 | UInt32(input[index + 2])
-                put(chunk, 18); put(chunk, 12); put(chunk, 6); put(chunk, 0)
-                index += 3
-            }
-            switch input.count - index {
-            case 1:
-                let chunk = UInt32(input[index]) << 16
-                put(chunk, 18); put(chunk, 12)
-            case 2:
-                let chunk = UInt32(input[index]) << 16 | UInt32(input[index + 1]) << 8
-                put(chunk, 18); put(chunk, 12); put(chunk, 6)
-            default:
-                break
-            }
-            return written
+    /// Appends the encoding to `output`, for writers that build their text as bytes.
+    public static func append(_ bytes: ArraySlice<UInt8>, to output: inout [UInt8]) {
+        let start = output.count
+        let count = (bytes.count * 4 + 2) / 3
+        output.append(contentsOf: repeatElement(0, count: count))
+        output.withUnsafeMutableBufferPointer { buffer in
+            bytes.withUnsafeBytes { _ = encode($0, into: UnsafeMutableBufferPointer(rebasing: buffer[start...])) }
         }
+    }
+
+    private static func encode(contiguous input: UnsafeRawBufferPointer) -> String {
+        String(unsafeUninitializedCapacity: (input.count * 4 + 2) / 3) { encode(input, into: $0) }
+    }
+
+    /// Writes the encoding of `input` at the start of `output`, which has room for it; returns its length.
+    private static func encode(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        var written = 0
+        func put(_ chunk: UInt32, _ shift: UInt32) {
+            output[written] = alphabet[Int(chunk >> shift & 63)]
+            written += 1
+        }
+        var index = 0
+        while index + 3 <= input.count {
+            let chunk = UInt32(input[index]) << 16 | UInt32(input[index + 1]) << 8 | UInt32(input[index + 2])
+            put(chunk, 18); put(chunk, 12); put(chunk, 6); put(chunk, 0)
+            index += 3
+        }
+        switch input.count - index {
+        case 1:
+            let chunk = UInt32(input[index]) << 16
+            put(chunk, 18); put(chunk, 12)
+        case 2:
+            let chunk = UInt32(input[index]) << 16 | UInt32(input[index + 1]) << 8
+            put(chunk, 18); put(chunk, 12); put(chunk, 6)
+        default:
+            break
+        }
+        return written
     }
 
     /// Strict: only the base64url alphabet, no padding, no whitespace, and canonical (no stray low

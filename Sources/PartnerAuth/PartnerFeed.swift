@@ -1,5 +1,6 @@
 public import Foundation
 import GRDB
+import GRDBSQLite
 public import IncentiveStore
 
 /// What a partner may pull: achievements in the programs it manages, of users whose grant to it
@@ -11,12 +12,15 @@ public struct PartnerFeed: Sendable {
         self.database = database
     }
 
-    /// Achievements after `sequence` the partner may see now, read from its feed index (DESIGN §5).
-    /// The grant check repeats what the index already guarantees, so a page can never outlive a revoke.
-    /// At most 201 rows on an index range, so it runs on the calling thread (`readNow`).
-    public func page(partner: PartnerRecord, userID: String?, after sequence: Int64, limit: Int) throws -> [PartnerFeedRow] {
+    /// Hands `row` each achievement after `sequence` the partner may see now, at most `limit`, read
+    /// from its feed index (DESIGN §5). The grant check repeats what the index already guarantees,
+    /// so a page can never outlive a revoke. At most 201 rows on an index range, so it runs on the
+    /// calling thread (`readNow`), stepping the statement itself so that `row` reads SQLite's buffers.
+    public func page(
+        partner: PartnerRecord, userID: String?, after sequence: Int64, limit: Int, row: (PartnerFeedColumns) throws -> Void
+    ) throws {
         var sql = """
-            SELECT \(PartnerFeedRow.columns) FROM partnerFeedEntry entry JOIN achievement ON achievement.seq = entry.seq
+            SELECT \(PartnerFeedColumns.selectList) FROM partnerFeedEntry entry JOIN achievement ON achievement.seq = entry.seq
             WHERE entry.clientId = ? AND entry.seq > ?
             """
         var arguments: StatementArguments = [partner.clientId, sequence]
@@ -31,8 +35,18 @@ public struct PartnerFeed: Sendable {
             """
         arguments += [limit]
         let (query, values) = (sql, arguments)
-        return try database.readNow { db in
-            try Array(Row.fetchCursor(db.cachedStatement(sql: query), arguments: values).map(PartnerFeedRow.init(row:)))
+        try database.readNow { db in
+            let statement = try db.cachedStatement(sql: query)
+            try statement.setArguments(values)
+            defer { sqlite3_reset(statement.sqliteStatement) }
+            while true {
+                switch sqlite3_step(statement.sqliteStatement) {
+                case SQLITE_ROW: try row(PartnerFeedColumns(statement: statement.sqliteStatement))
+                case SQLITE_DONE: return
+                case let code:
+                    throw DatabaseError(resultCode: ResultCode(rawValue: code), message: db.lastErrorMessage, sql: query)
+                }
+            }
         }
     }
 }

@@ -1,0 +1,103 @@
+import Foundation
+import GRDB
+import IncentiveStore
+import OpenSSLCrypto
+import PartnerAuth
+
+/// Writes one partner feed page, `{"data":[PartnerAchievement...],"next_cursor":...}` with the
+/// field names of openapi.yaml, straight from the rows' SQLite buffers as the query steps.
+struct PartnerFeedPage {
+    private let limit: Int
+    private let ids: PairwiseIdentifiers
+    private var json: JSONWriter
+    private(set) var rows = 0
+    private(set) var lastSequence: Int64 = 0
+    /// The query found a row past `limit` (it asks for one more).
+    private(set) var hasMore = false
+
+    init(limit: Int, ids: PairwiseIdentifiers) {
+        self.limit = limit
+        self.ids = ids
+        json = JSONWriter(reservingCapacity: 600 * limit + 64)
+        json.raw(#"{"data":["#)
+    }
+
+    mutating func add(_ row: PartnerFeedColumns) throws {
+        guard rows < limit else { return hasMore = true }
+        if rows > 0 { json.raw(",") }
+        // Ids are pairwise too: the app's event ids or our achievement ids would let partners join their views.
+        json.raw("{"); json.key("id"); json.identifier(kind: "ach", mac: ids.identifierMAC(of: try Self.required(row, .id), kind: "ach"))
+        json.raw(","); json.key("subject"); json.string(ids.subject(of: String(decoding: try Self.required(row, .userId), as: UTF8.self)))
+        json.raw(","); json.key("program_id"); json.string(utf8: try Self.required(row, .programId))
+        json.raw(","); json.key("program_name"); json.string(utf8: try Self.required(row, .programName))
+        json.raw(","); json.key("incentive"); json.string(utf8: try Self.required(row, .incentive))
+        json.raw(#","reward":{"name":"#); json.string(utf8: try Self.required(row, .rewardName))
+        if let description = row.text(.rewardDescription) { json.raw(","); json.key("description"); json.string(utf8: description) }
+        if let payload = row.text(.rewardPayload) { json.raw(","); json.key("payload"); json.string(utf8: payload) }
+        json.raw("},"); json.key("achieved_at"); try writeAchievedAt(row)
+        json.raw(","); json.key("achieved_on"); json.string(utf8: try Self.required(row, .achievedOn))
+        json.raw(","); json.key("event_ids"); try writeEventIDs(try Self.required(row, .eventIds))
+        json.raw(","); json.key("period_key"); json.string(utf8: try Self.required(row, .periodKey))
+        lastSequence = row.int64(.seq)
+        json.raw(","); json.key("sequence"); json.string(String(lastSequence))
+        json.raw("}")
+        rows += 1
+    }
+
+    /// The finished body.
+    mutating func finish(nextCursor: String?) -> [UInt8] {
+        json.raw("],"); json.key("next_cursor"); json.string(nextCursor)
+        json.raw("}")
+        return json.bytes
+    }
+
+    private mutating func writeAchievedAt(_ row: PartnerFeedColumns) throws {
+        if row.isText(.achievedAt), let text = row.text(.achievedAt), Self.writeStoredTime(text, into: &json) { return }
+        json.string(try Self.rfc3339(stored: row.databaseValue(.achievedAt)))
+    }
+
+    /// GRDB's `YYYY-MM-DD HH:MM:SS.SSS` (UTC) becomes RFC 3339 by a `T` and a `Z`, which is what
+    /// `LenientDateTranscoder` writes for the date it stands for. False, writing nothing, for
+    /// any other form (those go through `Date`).
+    static func writeStoredTime(_ text: UnsafeRawBufferPointer, into json: inout JSONWriter) -> Bool {
+        guard text.count == 23, text[10] == UInt8(ascii: " "), text[19] == UInt8(ascii: ".") else { return false }
+        json.raw("\"")
+        json.rawBytes(UnsafeRawBufferPointer(rebasing: text[..<10]))
+        json.raw("T")
+        json.rawBytes(UnsafeRawBufferPointer(rebasing: text[11...]))
+        json.raw("Z\"")
+        return true
+    }
+
+    private mutating func writeEventIDs(_ list: UnsafeRawBufferPointer) throws {
+        json.raw("[")
+        if let ranges = JSONStringList.plainRanges(list) {
+            for (index, range) in ranges.enumerated() {
+                if index > 0 { json.raw(",") }
+                json.identifier(kind: "evt", mac: ids.identifierMAC(of: UnsafeRawBufferPointer(rebasing: list[range]), kind: "evt"))
+            }
+        } else {
+            for (index, id) in JSONStringList.decode(String(decoding: list, as: UTF8.self)).enumerated() {
+                if index > 0 { json.raw(",") }
+                var id = id
+                json.identifier(kind: "evt", mac: id.withUTF8 { ids.identifierMAC(of: UnsafeRawBufferPointer($0), kind: "evt") })
+            }
+        }
+        json.raw("]")
+    }
+
+    private static func required(_ row: PartnerFeedColumns, _ column: PartnerFeedColumns.Column) throws -> UnsafeRawBufferPointer {
+        guard let text = row.text(column) else {
+            throw DecodingError.valueNotFound(String.self, .init(codingPath: [], debugDescription: "achievement.\(column) is NULL"))
+        }
+        return text
+    }
+
+    /// A stored timestamp in any form GRDB reads as a date, as `LenientDateTranscoder` writes it.
+    static func rfc3339(stored value: DatabaseValue) throws -> String {
+        guard let date = Date.fromDatabaseValue(value) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "unreadable achievement time \(value)"))
+        }
+        return try LenientDateTranscoder().encode(date)
+    }
+}

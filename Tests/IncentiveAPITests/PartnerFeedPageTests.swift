@@ -1,0 +1,33 @@
+import Foundation
+import GRDB
+@testable import IncentiveAPI
+import Testing
+
+@Suite("Partner feed page writing")
+struct PartnerFeedPageTests {
+    @Test("a stored achievement time is written as LenientDateTranscoder writes the date it stands for")
+    func storedTimesMatchTheTranscoder() throws {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2000 {
+            let milliseconds = Int64.random(in: 0...13_569_465_600_000, using: &generator)
+            let stored = Date(timeIntervalSince1970: Double(milliseconds) / 1000).databaseValue
+            let text = try #require(String.fromDatabaseValue(stored))
+            let date = try #require(Date.fromDatabaseValue(stored))
+            var json = JSONWriter(reservingCapacity: 32)
+            let written = Array(text.utf8).withUnsafeBytes { PartnerFeedPage.writeStoredTime($0, into: &json) }
+            #expect(written)
+            #expect(String(decoding: json.bytes, as: UTF8.self) == "\"\(try LenientDateTranscoder().encode(date))\"", "\(text)")
+        }
+    }
+
+    @Test("other stored forms go through Date; unreadable text is an error, not a made-up time")
+    func otherForms() throws {
+        var json = JSONWriter(reservingCapacity: 32)
+        #expect(!Array("2024-05-29 13:00:54".utf8).withUnsafeBytes { PartnerFeedPage.writeStoredTime($0, into: &json) })
+        #expect(json.bytes.isEmpty)
+        #expect(try PartnerFeedPage.rfc3339(stored: "2024-05-29 13:00:54".databaseValue) == "2024-05-29T13:00:54.000Z")
+        #expect(try PartnerFeedPage.rfc3339(stored: "2024-05-29 13:00:54.5".databaseValue) == "2024-05-29T13:00:54.500Z")
+        #expect(try PartnerFeedPage.rfc3339(stored: 1_716_987_654.databaseValue) == "2024-05-29T13:00:54.000Z")
+        #expect(throws: DecodingError.self) { try PartnerFeedPage.rfc3339(stored: "yesterday".databaseValue) }
+    }
+}
