@@ -26,13 +26,27 @@ public struct JSONLogHandler: LogHandler {
             fields[key] = "\(value)"
         }
         if let error = event.error { fields["error"] = "\(error)" }
-        fields["time"] = Date().formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+        fields["time"] = (try? LenientDateTranscoder().encode(Date())) ?? ""
         fields["level"] = event.level.rawValue
         fields["logger"] = label
         fields["message"] = "\(event.message)"
-        guard var encoded = try? JSONEncoder.sortedKeys.encode(fields) else { return }
-        encoded.append(UInt8(ascii: "\n"))
-        Self.output.withLock { _ in FileHandle.standardError.write(encoded) }
+        let line = Data(Self.line(fields))
+        Self.output.withLock { _ in FileHandle.standardError.write(line) }
+    }
+
+    /// The fields as one JSON object with sorted keys and a newline, written with `JSONWriter`
+    /// (through `JSONEncoder` the access log line was a tenth of an event request's own work).
+    static func line(_ fields: [String: String]) -> [UInt8] {
+        var json = JSONWriter(reservingCapacity: 320)
+        json.raw("{")
+        for (index, key) in fields.keys.sorted().enumerated() {
+            if index > 0 { json.raw(",") }
+            json.string(key)
+            json.raw(":")
+            json.string(fields[key])
+        }
+        json.raw("}\n")
+        return json.bytes
     }
 
     /// Keeps lines whole when several threads log at once.
