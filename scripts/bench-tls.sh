@@ -59,9 +59,10 @@ bench_free_port NGINX_TLS_PORT
 bench_free_port NGINX_PLAIN_PORT
 
 say "starting our server (HTTPS on $OURS_TLS_PORT, plain HTTP on $OURS_PLAIN_PORT)"
-bench_start ours-https "$OURS_TLS_PORT" "$TMP/data-ours-https" || die "our server (ours-https) did not start"
+# Without access logs, like nginx here (access_log off).
+bench_start ours-https "$OURS_TLS_PORT" "$TMP/data-ours-https" --log-level warning || die "our server (ours-https) did not start"
 PID_ours_https=$BENCH_PID
-bench_start ours-plain "$OURS_PLAIN_PORT" "$TMP/data-ours-plain" --benchmark-plain-http || die "our server (ours-plain) did not start"
+bench_start ours-plain "$OURS_PLAIN_PORT" "$TMP/data-ours-plain" --log-level warning --benchmark-plain-http || die "our server (ours-plain) did not start"
 PID_ours_plain=$BENCH_PID
 for f in server.pem server.key; do [[ -s $TMP/certs/$f ]] || die "our server did not create $TMP/certs/$f"; done
 

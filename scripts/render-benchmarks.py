@@ -19,7 +19,8 @@ AREAS = [
     ("tls", "TLS", "TLS", "`scripts/bench-tls.sh`", [
         "Our release server (Hummingbird 2 plus our OpenSSL TLS handler, 2 event loops) against nginx "
         "(`worker_processes 2`) on the same OpenSSL. Both answer `GET /healthz` with the same 15-byte body, "
-        "with the same dev ECDSA P-256 certificate and the same protocols, ciphers and groups. Each also runs as "
+        "with the same dev ECDSA P-256 certificate and the same protocols, ciphers and groups, and neither "
+        "writes an access log (nginx `access_log off`, ours `--log-level warning`). Each also runs as "
         "plain HTTP (ours with the hidden `--benchmark-plain-http` flag) for the TLS cost ratio "
         "(keep-alive HTTPS req/s ÷ plain req/s; target: ours ≥ nginx's, so a ratio column ≥ 1).",
         "The load generator (wrk, or `openssl s_time`) shares the cores with the server. The script waits for "
@@ -54,15 +55,20 @@ AREAS = [
         "Reading the latency target: with 16 requests always in flight, mean latency = 16 ÷ throughput "
         "(Little's law), so p99 ≤ 2.5 ms at -c16 needs more than 6,400 events/s, about 0.15 ms of writer time "
         "per event at most.",
-        "Where the time goes (perf, 2026-11-30): one SQLite writer carries the whole load, and the latency at "
-        "-c16 is queueing behind it; the transport is not the limit (`GET /healthz` on the same connections, "
-        "below). Since 2026-11-30 intakes are group-committed (`GroupCommit`: the events that arrive during a "
-        "transaction share the next one, each in a savepoint). That cut the server's CPU per event by a fifth; "
-        "the evaluation speed-ups below then raised throughput by half. What is left on the writer is the "
-        "evaluation itself: SQLite executing the run walks and lookups, and GRDB's row cursors. "
-        "The 0.5× raw-insert target would need about 0.04 ms of writer time per event, a tenth of one "
-        "evaluation of 20 programs, so it is out of reach for any design that evaluates on the writer inside "
-        "the event's transaction, as DESIGN §4 requires.",
+        "Where the time goes (perf, 2026-11-30): intakes are group-committed (`GroupCommit`: the events that "
+        "arrive during a transaction share the next one, each in a savepoint), which cut the server's CPU per "
+        "event by a fifth; the evaluation speed-ups below then raised throughput by half. Later the same day, "
+        "repeatable count programs stopped reading every period they hold (a ninth of the samples), and the "
+        "writer started each batch from its own queue the moment the previous one committed "
+        "(`GroupCommit.Pace.backToBack`; before, the next batch waited for a task on the busy cooperative pool): "
+        "about 2,550 to 3,050 events/s with 4 users. A per-thread perf count then showed the writer busy only "
+        "about 40% of the time: the rest of each request (TLS, HTTP, the generated JSON coding, the API-key "
+        "check, about 0.35 ms of CPU on the two cooperative threads) is now where a request waits. "
+        "The 0.5× raw-insert target would need about 0.04 ms of writer time per event, a third of what the "
+        "writer spends now (about 0.13 ms: evaluation of 20 programs, SQLite run walks and lookups), and the "
+        "2.5 ms p99 would need more than twice the throughput, so both stay out of reach for a design that "
+        "evaluates on the writer inside the event's transaction and answers through the generated API, as "
+        "DESIGN §4 and §7 require.",
     ]),
     ("evaluation", "Evaluation (synchronous, in process)", "Evaluation", "`scripts/bench-events.sh` (`evaluation-bench`)", [
         "`evaluation-bench` (`Benchmarks/EvaluationBench`) times `EventIntake.ingest` (insert, evaluation of the "
@@ -118,13 +124,17 @@ AREAS = [
         "`(clientId, seq)` primary key of `partnerFeedEntry`, whose cost follows the B-tree depth (logarithmic "
         "in the store), not the page number; the raw SQLite column shows how flat it is. "
         "`PER_USER=400 scripts/bench-achievements.sh` measures page 10,000 when it is wanted.",
-        "Where the time goes (perf, 2026-11-30, `BENCH_PERF_DIR`): Foundation's `JSONEncoder` writing the "
-        "generated response types is about a quarter of a page, decoding the rows another tenth (now read "
-        "by column instead of through `Decodable`), the pairwise ids (one HMAC per achievement and per event "
-        "id) a sixteenth. Even the storage reference, the bare page query from Python, reaches only about "
+        "Where the time goes (perf, 2026-11-30, `BENCH_PERF_DIR`): at first Foundation's `JSONEncoder` writing "
+        "the generated types was a quarter of a page and decoding rows a tenth; the page has since been "
+        "written by hand (`PartnerFeedPage`) straight from SQLite's buffers (`PartnerFeedColumns`: no Swift "
+        "string per column value), with one pooled HMAC context per page for its 300 pairwise ids (re-armed "
+        "in place, and no longer contended between threads). That took the rate from about 1,600 to about "
+        "3,100 pages/s. What is left is spread thin: SQLite's page query (a sixth), OpenSSL (HMACs, TLS and "
+        "the ETag hash, a seventh), the kernel's socket work, Swift reference counting and the audit row's "
+        "group commit. Even the storage reference, the bare page query from Python, reaches only about "
         "6,000 pages/s on this machine, so 5,000 pages/s with a bearer check, an audit row and TLS per call "
-        "is out of reach without caching rendered pages (each call would still need its uncached revocation "
-        "checks and a check that the partner's feed index has not changed since the page was rendered).",
+        "is out of reach without caching rendered pages, which this benchmark (the same page again and "
+        "again) would then measure instead of the feed; no such cache was built.",
     ]),
 ]
 
