@@ -99,7 +99,7 @@ public struct AchievementRecord: Codable, Sendable, Equatable, FetchableRecord, 
 
 extension AchievementRecord {
     /// Read by column rather than through `Decodable`, which cost a tenth of a 100-row page when
-    /// the partner feed still read these (it reads `PartnerFeedRow` now; the app's lists and event
+    /// the partner feed still read these (it reads `PartnerFeedColumns` now; the app's lists and event
     /// replies read these). The columns are NOT NULL where the properties are.
     public init(row: Row) throws {
         seq = row["seq"]
