@@ -1,11 +1,13 @@
 public import Foundation
 public import GRDB
 
-/// The one SQLite file of the service: WAL, `synchronous=NORMAL`, foreign keys, migrations run on open.
+/// The one SQLite file of the service: WAL, `synchronous=NORMAL`, foreign keys, migrations run on
+/// open, and most of the checkpoint work in the background (`WALCheckpointer`).
 public struct IncentiveDatabase: Sendable {
     public static let fileName = "incentives.sqlite"
     public let writer: DatabasePool
     private let inlineReaders: InlineReaders
+    private let checkpointer: WALCheckpointer
 
     /// Opens (creating if needed) the database in `directory` and migrates it.
     public init(directory: URL) throws {
@@ -22,6 +24,7 @@ public struct IncentiveDatabase: Sendable {
         writer = try DatabasePool(path: path, configuration: configuration)
         try Self.migrator.migrate(writer)
         inlineReaders = InlineReaders(path: path, configuration: configuration)
+        checkpointer = try WALCheckpointer(path: path, configuration: configuration)
     }
 
     /// Runs a short read on the calling thread instead of GRDB's reader queues.
