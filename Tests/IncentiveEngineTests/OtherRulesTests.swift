@@ -24,11 +24,7 @@ struct OtherRulesTests {
 
     @Test("a repeatable event-reported program evaluated late (by jobs, after more reports arrived) rewards every report")
     func lateRepeatableReports() throws {
-        let s = Scenario()
-        s.program("every", try EventReportedRule(type: "fact", value: nil), repeatable: true)
-        let reports = (1...3).map {
-            Event(id: "late\($0)", userID: "u1", type: "fact", value: "x", occurredAt: s.instant(daysAgo: 0), timeZone: s.timeZone)
-        }
+        let (s, reports) = try Self.everyFactScenario(reports: 3)
         reports.forEach(s.ledger.record)
         var earned: [Award] = []
         for report in reports {
@@ -41,11 +37,7 @@ struct OtherRulesTests {
 
     @Test("count ordinals held out of order: the earlier ones missing are still owed, the held one is not")
     func ordinalsHeldOutOfOrder() throws {
-        let s = Scenario()
-        s.program("every", try EventReportedRule(type: "fact", value: nil), repeatable: true)
-        let reports = (1...3).map {
-            Event(id: "r\($0)", userID: "u1", type: "fact", value: "x", occurredAt: s.instant(daysAgo: 0), timeZone: s.timeZone)
-        }
+        let (s, reports) = try Self.everyFactScenario(reports: 3)
         s.ledger.record(reports[0])
         s.ledger.record(reports[1])
         let firstTwo = try s.evaluator.evaluate(reports[1], programs: s.programs, ledger: s.ledger, now: s.now)
@@ -53,6 +45,16 @@ struct OtherRulesTests {
         s.ledger.record(reports[2])
         let awards = try s.evaluator.evaluate(reports[2], programs: s.programs, ledger: s.ledger, now: s.now)
         #expect(awards.map(\.periodKey).sorted() == ["1", "3"])
+    }
+
+    /// A repeatable program rewarding every `fact` report, and that many reports today (not yet recorded).
+    private static func everyFactScenario(reports count: Int) throws -> (Scenario, [Event]) {
+        let s = Scenario()
+        s.program("every", try EventReportedRule(type: "fact", value: nil), repeatable: true)
+        let reports = (1...count).map {
+            Event(id: "r\($0)", userID: "u1", type: "fact", value: "x", occurredAt: s.instant(daysAgo: 0), timeZone: s.timeZone)
+        }
+        return (s, reports)
     }
 
     @Test("total-events: the count-th matching event; repeatable every count events")
