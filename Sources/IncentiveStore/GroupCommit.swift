@@ -69,12 +69,7 @@ public final class GroupCommit<Item: Sendable, Output: Sendable>: Sendable {
     private func writeNextBatch() {
         guard let batch = nextBatch() else { return }
         writer.asyncWrite({ [apply] db in batch.map { Self.run(apply, $0.item, in: db) } }, completion: { [self] _, outcome in
-            switch outcome {
-            case .success(let results):
-                for (pending, result) in zip(batch, results) { pending.continuation.resume(with: result) }
-            case .failure(let error):
-                for pending in batch { pending.continuation.resume(throwing: error) }
-            }
+            Self.resume(batch, with: outcome)
             writeNextBatch()
         })
     }
@@ -84,10 +79,20 @@ public final class GroupCommit<Item: Sendable, Output: Sendable>: Sendable {
         while let batch = nextBatch() {
             do {
                 let results = try await writer.write { [apply] db in batch.map { Self.run(apply, $0.item, in: db) } }
-                for (pending, result) in zip(batch, results) { pending.continuation.resume(with: result) }
+                Self.resume(batch, with: .success(results))
             } catch {
-                for pending in batch { pending.continuation.resume(throwing: error) }
+                Self.resume(batch, with: .failure(error))
             }
+        }
+    }
+
+    /// Each caller gets its item's result, or the transaction's error when it did not commit.
+    private static func resume(_ batch: [Pending], with outcome: Result<[Result<Output, any Error>], any Error>) {
+        switch outcome {
+        case .success(let results):
+            for (pending, result) in zip(batch, results) { pending.continuation.resume(with: result) }
+        case .failure(let error):
+            for pending in batch { pending.continuation.resume(throwing: error) }
         }
     }
 
