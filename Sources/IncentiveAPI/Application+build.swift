@@ -72,6 +72,7 @@ func buildRouter(configuration: AppConfiguration, services: AppServices) throws 
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: ConnectionCloseMiddleware())
     router.add(middleware: SecurityHeadersMiddleware(usesDevelopmentCertificate: configuration.usesDevelopmentCertificate))
+    router.add(middleware: BufferedResponseMiddleware())
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: AccessLogMiddleware())
     router.add(middleware: ProblemMiddleware())

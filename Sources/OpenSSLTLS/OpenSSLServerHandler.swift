@@ -278,21 +278,32 @@ public final class OpenSSLServerHandler: ChannelDuplexHandler {
         guard let connection, !pendingWrites.isEmpty else { return }
         let writes = pendingWrites
         pendingWrites.removeAll(keepingCapacity: true)
-        var promises: [EventLoopPromise<Void>] = []
-        for write in writes {
-            do {
-                try connection.write(write.data)
-                if let promise = write.promise { promises.append(promise) }
-            } catch {
-                write.promise?.fail(error)
-                context.fireErrorCaught(TLSHandlerError.writeFailed(error))
-                closeNow(context: context)
-                return
+        do {
+            for plaintext in Self.recordPlaintexts(writes.map(\.data), allocator: context.channel.allocator) {
+                try connection.write(plaintext)
             }
+        } catch {
+            for write in writes { write.promise?.fail(error) }
+            context.fireErrorCaught(TLSHandlerError.writeFailed(error))
+            closeNow(context: context)
+            return
         }
         let written = writeNetworkBytes(context: context)
-        for promise in promises { written.cascade(to: promise) }
+        for write in writes { write.promise.map(written.cascade(to:)) }
     }
+
+    /// The writes of one flush that fit in one TLS record are joined, so a response's head and
+    /// body go out as one record (one encryption) instead of one each.
+    private static func recordPlaintexts(_ parts: [ByteBuffer], allocator: ByteBufferAllocator) -> [ByteBuffer] {
+        let total = parts.reduce(0) { $0 + $1.readableBytes }
+        guard parts.count > 1, total <= maximumRecordPlaintext else { return parts }
+        var joined = allocator.buffer(capacity: total)
+        for part in parts { joined.writeImmutableBuffer(part) }
+        return [joined]
+    }
+
+    /// TLS's largest record payload (RFC 8446 §5.1).
+    private static let maximumRecordPlaintext = 16_384
 
     /// Sends whatever ciphertext OpenSSL produced; the future completes when the network took it.
     @discardableResult

@@ -76,3 +76,56 @@ def client_hello(alpn=("http/1.1",)) -> bytes:
     except ssl.SSLWantReadError:
         pass
     return outgoing.read()
+
+
+def answer_records(server, ca: str, request: bytes) -> tuple[bytes, list[int]]:
+    """Sends `request` on a fresh TLS 1.2 connection driven through memory BIOs and returns the
+    decrypted answer and the lengths of the application-data records that carried it. TLS 1.2
+    finishes its handshake (session ticket included) before the request, so every record that
+    follows belongs to the answer."""
+    incoming, outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
+    tls = client_context(ca, ssl.TLSVersion.TLSv1_2).wrap_bio(incoming, outgoing, server_hostname="localhost")
+    with socket.create_connection((server.host, server.port), timeout=30) as raw:
+        while True:
+            try:
+                tls.do_handshake()
+                break
+            except ssl.SSLWantReadError:
+                raw.sendall(outgoing.read())
+                incoming.write(raw.recv(65536))
+        tls.write(request)
+        raw.sendall(outgoing.read())
+        ciphertext, answer = b"", b""
+        while not _complete(answer):
+            chunk = raw.recv(65536)
+            if not chunk:
+                raise ConnectionError("closed before the whole answer")
+            ciphertext += chunk
+            incoming.write(chunk)
+            try:
+                while True:
+                    answer += tls.read(65536)
+            except ssl.SSLWantReadError:
+                pass
+    return answer, _application_data_lengths(ciphertext)
+
+
+def _complete(answer: bytes) -> bool:
+    head, separator, body = answer.partition(b"\r\n\r\n")
+    if not separator:
+        return False
+    for line in head.split(b"\r\n")[1:]:
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            return len(body) >= int(value)
+    return True
+
+
+def _application_data_lengths(ciphertext: bytes) -> list[int]:
+    lengths, offset = [], 0
+    while offset + 5 <= len(ciphertext):
+        kind, length = ciphertext[offset], int.from_bytes(ciphertext[offset + 3:offset + 5], "big")
+        if kind == 23:
+            lengths.append(length)
+        offset += 5 + length
+    return lengths
