@@ -55,6 +55,13 @@ struct JSONWriter {
         bytes.append(UInt8(ascii: "\""))
     }
 
+    /// `"..."`: the base64url of `data`, written in place.
+    mutating func base64URL(_ data: ArraySlice<UInt8>) {
+        bytes.append(UInt8(ascii: "\""))
+        Base64URL.append(data, to: &bytes)
+        bytes.append(UInt8(ascii: "\""))
+    }
+
     private static func needsEscape(_ byte: UInt8) -> Bool {
         byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
     }

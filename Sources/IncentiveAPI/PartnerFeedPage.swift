@@ -27,7 +27,7 @@ struct PartnerFeedPage {
         if rows > 0 { json.raw(",") }
         // Ids are pairwise too: the app's event ids or our achievement ids would let partners join their views.
         json.raw("{"); json.key("id"); json.identifier(kind: "ach", mac: ids.identifierMAC(of: try Self.required(row, .id), kind: "ach"))
-        json.raw(","); json.key("subject"); json.string(ids.subject(of: String(decoding: try Self.required(row, .userId), as: UTF8.self)))
+        json.raw(","); json.key("subject"); json.base64URL(ids.subjectBytes(ofUTF8: try Self.required(row, .userId)))
         json.raw(","); json.key("program_id"); json.string(utf8: try Self.required(row, .programId))
         json.raw(","); json.key("program_name"); json.string(utf8: try Self.required(row, .programName))
         json.raw(","); json.key("incentive"); json.string(utf8: try Self.required(row, .incentive))

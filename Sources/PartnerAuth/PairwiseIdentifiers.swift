@@ -3,11 +3,12 @@ import OpenSSLCrypto
 /// The ids one partner sees (DESIGN §5): a user's stable pseudonym, and achievement and event ids
 /// that are stable for that partner and different for every other, so two partners cannot join
 /// their views. One instance serves a run of ids (a feed page), on one HMAC session, and keeps
-/// the subjects it made: a page often holds several rows of one user. Not `Sendable`.
+/// the last subject it made: consecutive rows of a page are often one user's. Not `Sendable`.
 public final class PairwiseIdentifiers {
     private let mac: HMACSHA256Session
     private let clientID: String
-    private var subjects: [String: String] = [:]
+    private var lastUserID: [UInt8] = []
+    private var lastSubject: ArraySlice<UInt8> = []
     /// The message being MACed, reused from one id to the next.
     private var message: [UInt8] = []
 
@@ -17,10 +18,20 @@ public final class PairwiseIdentifiers {
     }
 
     public func subject(of userID: String) -> String {
-        if let known = subjects[userID] { return known }
-        let subject = Base64URL.encode(mac.authenticationCode(utf8: "\(userID)\n\(clientID)").prefix(18))
-        subjects[userID] = subject
-        return subject
+        var userID = userID
+        return Base64URL.encode(userID.withUTF8 { subjectBytes(ofUTF8: UnsafeRawBufferPointer($0)) })
+    }
+
+    /// The 18 bytes whose base64url is the subject of the user with this UTF-8 id.
+    public func subjectBytes(ofUTF8 userID: UnsafeRawBufferPointer) -> ArraySlice<UInt8> {
+        if !lastSubject.isEmpty, lastUserID.elementsEqual(userID) { return lastSubject }
+        message.removeAll(keepingCapacity: true)
+        message.append(contentsOf: userID)
+        message.append(UInt8(ascii: "\n"))
+        message.append(contentsOf: clientID.utf8)
+        lastUserID = Array(userID)
+        lastSubject = mac.authenticationCode(for: message).prefix(18)
+        return lastSubject
     }
 
     /// The 15 bytes behind an id of `kind` (`ach`, `evt`; it also separates the id spaces). The

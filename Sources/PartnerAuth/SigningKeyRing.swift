@@ -19,10 +19,13 @@ public final class SigningKeyRing: Sendable {
     public static let publishedAfterRetirement: TimeInterval = 15 * 60
 
     let directory: URL
+    /// `keys.json`, whose change time says when to reload; a path made once, not per check.
+    private let schedulePath: String
     private let state: Mutex<(modified: timespec?, entries: [Entry], keys: [String: ES256PrivateKey])>
 
     public init(directory: URL) throws {
         self.directory = directory
+        schedulePath = directory.appendingPathComponent("keys.json").path
         state = Mutex((nil, [], [:]))
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         if try Self.readSchedule(in: directory).isEmpty {
@@ -75,7 +78,7 @@ public final class SigningKeyRing: Sendable {
         // A plain stat(2) on every signing and verification: Foundation's file attributes cost
         // more than the signature itself.
         var status = stat()
-        let modified = stat(directory.appendingPathComponent("keys.json").path, &status) == 0 ? status.st_mtim : nil
+        let modified = stat(schedulePath, &status) == 0 ? status.st_mtim : nil
         if state.withLock({ $0.modified.map { Self.same($0, modified) } == true && !$0.entries.isEmpty }) { return }
         let entries = try Self.readSchedule(in: directory)
         var keys: [String: ES256PrivateKey] = [:]
