@@ -29,9 +29,6 @@ static inline long shim_SSL_CTX_set_mode(SSL_CTX *ctx, long mode) {
 static inline long shim_SSL_CTX_set_session_cache_mode(SSL_CTX *ctx, long mode) {
     return SSL_CTX_set_session_cache_mode(ctx, mode);
 }
-static inline long shim_SSL_CTX_sess_set_cache_size(SSL_CTX *ctx, long size) {
-    return SSL_CTX_sess_set_cache_size(ctx, size);
-}
 static inline int shim_SSL_CTX_set1_groups_list(SSL_CTX *ctx, const char *list) {
     return (int)SSL_CTX_set1_groups_list(ctx, list);
 }
@@ -49,6 +46,8 @@ static const uint64_t shim_SSL_OP_CIPHER_SERVER_PREFERENCE = SSL_OP_CIPHER_SERVE
 static const long shim_SSL_MODE_RELEASE_BUFFERS = SSL_MODE_RELEASE_BUFFERS;
 static const long shim_SSL_MODE_AUTO_RETRY = SSL_MODE_AUTO_RETRY;
 static const long shim_SSL_SESS_CACHE_SERVER = SSL_SESS_CACHE_SERVER;
+static const long shim_SSL_SESS_CACHE_NO_INTERNAL = SSL_SESS_CACHE_NO_INTERNAL;
+static const long shim_SSL_SESS_CACHE_NO_AUTO_CLEAR = SSL_SESS_CACHE_NO_AUTO_CLEAR;
 
 static inline long shim_BIO_set_mem_eof_return(BIO *bio, long value) {
     return BIO_set_mem_eof_return(bio, value);

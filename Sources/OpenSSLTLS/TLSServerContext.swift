@@ -45,8 +45,10 @@ public final class TLSServerContext: @unchecked Sendable {
         try expect(shim_SSL_CTX_set1_groups_list(pointer, Self.groups), "SSL_CTX_set1_groups_list")
         SSL_CTX_set_options(pointer, shim_SSL_OP_NO_COMPRESSION | shim_SSL_OP_NO_RENEGOTIATION)
         _ = shim_SSL_CTX_set_mode(pointer, shim_SSL_MODE_RELEASE_BUFFERS)
-        _ = shim_SSL_CTX_set_session_cache_mode(pointer, shim_SSL_SESS_CACHE_SERVER)
-        _ = shim_SSL_CTX_sess_set_cache_size(pointer, 20_480)
+        // Resumption is by stateless tickets (TLS 1.2 and 1.3), so no session is stored here. An
+        // internal cache cost TLS 1.2 handshakes an insert under a lock, and every 255th handshake a
+        // walk of the whole table under a write lock (nginx's default, `ssl_session_cache none`, also stores nothing).
+        _ = shim_SSL_CTX_set_session_cache_mode(pointer, shim_SSL_SESS_CACHE_SERVER | shim_SSL_SESS_CACHE_NO_INTERNAL | shim_SSL_SESS_CACHE_NO_AUTO_CLEAR)
         let sessionContext = Array("incentives".utf8)
         try expect(SSL_CTX_set_session_id_context(pointer, sessionContext, UInt32(sessionContext.count)),
                    "SSL_CTX_set_session_id_context")
