@@ -8,7 +8,9 @@ import NIOCore
 /// as a closure (every OpenAPI response, and every response once `MetricsMiddleware` has added its
 /// post-write closure) part by part, each part flushed: two TLS records and two `write` calls per
 /// response, each waking the client. Running the closure here, before the write, gives one of each.
-/// A post-write closure therefore runs when the body is complete rather than when it left.
+/// A post-write closure therefore runs when the body is complete rather than when it left (so the
+/// request duration in the metrics leaves out the socket write), and a body that fails is answered
+/// with a problem before anything was sent, instead of a connection cut mid-response.
 struct BufferedResponseMiddleware<Context: RequestContext>: RouterMiddleware {
     /// Larger or unsized bodies keep streaming.
     let maximumBytes: Int
@@ -21,7 +23,11 @@ struct BufferedResponseMiddleware<Context: RequestContext>: RouterMiddleware {
         var response = try await next(request, context)
         guard let length = response.body.contentLength, length <= maximumBytes else { return response }
         let collector = BodyCollector()
-        try await response.body.write(collector)
+        do {
+            try await response.body.write(collector)
+        } catch {
+            return ProblemMiddleware<Context>.response(for: error, logger: context.logger)
+        }
         response.body = collector.buffer.readableBytes == 0 ? ResponseBody() : ResponseBody(byteBuffer: collector.buffer)
         return response
     }

@@ -52,14 +52,11 @@ public final class OpenSSLServerHandler: ChannelDuplexHandler {
     }
 
     public func handlerRemoved(context: ChannelHandlerContext) {
-        becomeClosed(error: ChannelError.ioOnClosedChannel)
+        becomeClosed(error: ChannelError.ioOnClosedChannel)?.fail(ChannelError.ioOnClosedChannel)
     }
 
     public func channelInactive(context: ChannelHandlerContext) {
-        let closingPromise: EventLoopPromise<Void>?
-        if case .closing(_, let promise) = state { closingPromise = promise } else { closingPromise = nil }
-        becomeClosed(error: ChannelError.ioOnClosedChannel)
-        closingPromise?.succeed()
+        becomeClosed(error: ChannelError.ioOnClosedChannel)?.succeed()
         context.fireChannelInactive()
     }
 
@@ -329,14 +326,22 @@ public final class OpenSSLServerHandler: ChannelDuplexHandler {
     /// Closes the socket at once, without close_notify (handshake failures, deadlines, errors).
     private func closeNow(context: ChannelHandlerContext, promise: EventLoopPromise<Void>? = nil) {
         if case .closed = state, promise == nil { return }
-        becomeClosed(error: ChannelError.ioOnClosedChannel)
-        context.close(promise: promise)
+        // A full close that was waiting for the peer's close_notify completes with this one.
+        guard let waitingClose = becomeClosed(error: ChannelError.ioOnClosedChannel) else {
+            return context.close(promise: promise)
+        }
+        if let promise { waitingClose.futureResult.cascade(to: promise) }
+        context.close(promise: waitingClose)
     }
 
-    private func becomeClosed(error: any Error) {
+    /// Fails the writes still queued and returns the promise of a full close that was waiting for
+    /// the peer's close_notify, for the caller to complete.
+    @discardableResult
+    private func becomeClosed(error: any Error) -> EventLoopPromise<Void>? {
+        var waitingClose: EventLoopPromise<Void>?
         switch state {
         case .handshaking(let deadline): deadline.cancel()
-        case .closing(let timeout, _): timeout.cancel()
+        case .closing(let timeout, let promise): timeout.cancel(); waitingClose = promise
         case .idle, .active, .inputClosed, .outputClosed, .closed: break
         }
         state = .closed
@@ -344,6 +349,7 @@ public final class OpenSSLServerHandler: ChannelDuplexHandler {
         let writes = pendingWrites
         pendingWrites.removeAll()
         for write in writes { write.promise?.fail(error) }
+        return waitingClose
     }
 }
 

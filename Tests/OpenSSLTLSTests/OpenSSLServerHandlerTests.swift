@@ -117,4 +117,42 @@ struct OpenSSLServerHandlerTests {
         }
         #expect(context.liveSessionCount == 0)
     }
+
+    @Test("the writes of one flush leave as one TLS record")
+    func oneRecordPerFlush() throws {
+        let pair = try TLSPair()
+        try pair.handshake()
+        pair.server.write(ByteBuffer(string: "HTTP/1.1 200 OK\r\n\r\n"), promise: nil)
+        pair.server.write(ByteBuffer(), promise: nil)
+        let flushed = pair.server.writeAndFlush(ByteBuffer(string: "body"))
+        let ciphertext = try #require(try pair.server.readOutbound(as: ByteBuffer.self))
+        #expect(try pair.server.readOutbound(as: ByteBuffer.self) == nil)
+        #expect(Self.applicationDataRecords(in: ciphertext) == 1)
+        try pair.client.writeInbound(ciphertext)
+        #expect(flushed.hasCompleted)
+        #expect(pair.clientEvents.receivedText == "HTTP/1.1 200 OK\r\n\r\nbody")
+    }
+
+    @Test("a full close waiting for the peer completes when a broken record ends the connection")
+    func fullCloseEndedByBrokenRecord() throws {
+        let pair = try TLSPair()
+        try pair.handshake()
+        let closed = pair.server.close()
+        #expect(!closed.hasCompleted)  // waiting for the peer's close_notify
+        try pair.server.writeInbound(ByteBuffer(bytes: [23, 3, 3, 0, 4, 1, 2, 3, 4]))  // undecryptable
+        #expect(closed.hasCompleted)
+        #expect(!pair.server.isActive)
+    }
+
+    /// TLS records of type application_data (23) in a run of ciphertext.
+    static func applicationDataRecords(in ciphertext: ByteBuffer) -> Int {
+        let bytes = Array(ciphertext.readableBytesView)
+        var offset = 0
+        var count = 0
+        while offset + 5 <= bytes.count {
+            if bytes[offset] == 23 { count += 1 }
+            offset += 5 + (Int(bytes[offset + 3]) << 8 | Int(bytes[offset + 4]))
+        }
+        return count
+    }
 }

@@ -37,7 +37,7 @@ import Testing
     }
 
     static func presentsKey(_ header: String, _ key: String) -> Bool {
-        header.lowercased().hasPrefix("bearer ") && header.dropFirst(7).trimmingCharacters(in: .whitespaces) == key
+        header.lowercased().hasPrefix("bearer ") && header.dropFirst(7).trimmingCharacters(in: CharacterSet(charactersIn: " \t")) == key
     }
 
     static func header<R: RandomNumberGenerator>(_ rng: inout R, realKey: String) -> String {
