@@ -16,6 +16,13 @@ struct JSONStringListTests {
         #expect(JSONStringList.decode(text) == Self.byJSONDecoder(text))
     }
 
+    @Test("lists of ordinary ids and URLs are written plain, without escapes")
+    func plainLists() {
+        #expect(JSONStringList.encode([]) == "[]")
+        #expect(JSONStringList.encode(["evt-1", "https://partner.example/cb"]) == #"["evt-1","https://partner.example/cb"]"#)
+        #expect(JSONStringList.encode(["a\"b\\c\n\u{1}"]) == #"["a\"b\\c\n\u0001"]"#)
+    }
+
     @Test("random lists read back as themselves, and random damage reads as JSONDecoder reads it")
     func randomLists() {
         var generator = SystemRandomNumberGenerator()
@@ -26,6 +33,7 @@ struct JSONStringListTests {
             }
             let text = JSONStringList.encode(strings)
             #expect(JSONStringList.decode(text) == strings, "\(text)")
+            #expect(Self.byJSONDecoder(text) == strings, "\(text)")
             var damaged = Array(text)
             if !damaged.isEmpty {
                 damaged[Int.random(in: 0..<damaged.count, using: &generator)] = alphabet.randomElement(using: &generator)!
