@@ -55,6 +55,7 @@ public struct IncentiveDatabase: Sendable {
         migrator.registerMigration("v6-partner-feed", migrate: Schema.createPartnerFeed)
         migrator.registerMigration("v7-activity-totals", migrate: Schema.createActivityTotals)
         migrator.registerMigration("v8-activity-day-covering-index", migrate: Schema.coverActivityDayByDay)
+        migrator.registerMigration("v9-achievement-tally", migrate: Schema.createAchievementTally)
         return migrator
     }
 }

@@ -50,15 +50,8 @@ struct SQLiteActivityLedger: ActivityLedger {
     }
 
     func heldOrdinals(programID: String) throws -> HeldOrdinals {
-        // One aggregate inside SQLite over the program's index range: no row reaches Swift. A key
-        // that is not a canonical positive integer ("once", "0", "02") counts as highest 0 or more
-        // than once would, so any such key makes the holding look irregular (highest -1).
-        let statement = try db.cachedStatement(sql: """
-            SELECT COUNT(*),
-                   CASE WHEN COUNT(*) = SUM(CAST(CAST(periodKey AS INTEGER) AS TEXT) = periodKey AND CAST(periodKey AS INTEGER) > 0)
-                        THEN COALESCE(MAX(CAST(periodKey AS INTEGER)), 0) ELSE -1 END
-            FROM achievement WHERE userId = ? AND programId = ?
-            """)
+        // One row of the tally the achievement triggers keep (Schema.createAchievementTally).
+        let statement = try db.cachedStatement(sql: "SELECT held, highest FROM achievementTally WHERE userId = ? AND programId = ?")
         let row = try Row.fetchOne(statement, arguments: [userID, programID])
         return HeldOrdinals(count: row?[0] ?? 0, highest: row?[1] ?? 0)
     }

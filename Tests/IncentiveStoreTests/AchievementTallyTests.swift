@@ -1,0 +1,64 @@
+import Foundation
+import GRDB
+import IncentiveEngine
+@testable import IncentiveStore
+import Testing
+
+@Suite("The achievement tally behind heldOrdinals")
+struct AchievementTallyTests {
+    static func tallies(_ db: Database, from table: String) throws -> [[DatabaseValue]] {
+        try Row.fetchAll(db, sql: "SELECT userId, programId, held, highest FROM \(table) ORDER BY userId, programId")
+            .map { row in (0..<4).map { row[$0] as DatabaseValue } }
+    }
+
+    @Test("after awards, removals and changed keys the tally is what a recount of the achievements gives")
+    func tallyFollowsEveryChange() async throws {
+        let f = try StoreFixture()
+        try await f.employer()
+        try await f.user("u1")
+        try await f.user("u2")
+        try await f.program("every", try EventReportedRule(type: "fact", value: nil), repeatable: true)
+        for (index, user) in ["u1", "u1", "u1", "u2", "u1", "u2"].enumerated() {
+            _ = try await f.intake.ingest(f.submission("e\(index)", user: user, type: "fact"), now: f.now)
+        }
+        let changes = [
+            "",
+            "DELETE FROM achievement WHERE userId = 'u1' AND periodKey = '2'",
+            "UPDATE achievement SET periodKey = '07' WHERE userId = 'u2' AND periodKey = '2'",
+            "UPDATE achievement SET periodKey = '9' WHERE userId = 'u2' AND periodKey = '07'",
+            "DELETE FROM achievement WHERE userId = 'u2'",
+        ]
+        for change in changes {
+            try await f.database.writer.write { db in
+                try db.execute(sql: "DELETE FROM partnerFeedEntry")
+                if !change.isEmpty { try db.execute(sql: change) }
+                let kept = try Self.tallies(db, from: "achievementTally")
+                #expect(kept == (try Self.tallies(db, from: "achievementTallyRecount")), "after \(change)")
+            }
+        }
+        let ledger = { (user: String) in
+            try await f.database.writer.read { db in
+                let program = try String.fetchOne(db, sql: "SELECT id FROM program")!
+                return try SQLiteActivityLedger(db: db, userID: user).heldOrdinals(programID: program)
+            }
+        }
+        #expect(try await ledger("u1") == HeldOrdinals(count: 3, highest: 4))  // held 1, 3, 4
+        #expect(try await ledger("u2") == HeldOrdinals(count: 0, highest: 0))
+    }
+
+    @Test("a key that is not a canonical positive integer makes the holding irregular")
+    func irregularKeys() async throws {
+        let f = try StoreFixture()
+        try await f.employer()
+        try await f.user("u1")
+        try await f.program("every", try EventReportedRule(type: "fact", value: nil), repeatable: true)
+        _ = try await f.intake.ingest(f.submission("e1", type: "fact"), now: f.now)
+        for key in ["once", "0", "02", "-3", "1.5"] {
+            let highest = try await f.database.writer.write { db in
+                try db.execute(sql: "UPDATE achievement SET periodKey = ?", arguments: [key])
+                return try Int.fetchOne(db, sql: "SELECT highest FROM achievementTally")
+            }
+            #expect(highest == -1, "\(key)")
+        }
+    }
+}
