@@ -19,6 +19,7 @@ public struct EventIntake: Sendable {
         let now: Date
         let evaluator: IncentiveEvaluator
         let budget: Duration
+        let programs: ActiveProgramCache
     }
 
     public init(database: IncentiveDatabase, evaluator: IncentiveEvaluator = .init(), evaluationBudget: Duration = .milliseconds(250)) {
@@ -36,7 +37,8 @@ public struct EventIntake: Sendable {
             throw IntakeError.eventInFuture
         }
         if let zone = submission.timezone, TimeZone(identifier: zone) == nil { throw IntakeError.unknownTimeZone(zone) }
-        return try await commits.submit(Arrival(submission: submission, now: now, evaluator: evaluator, budget: evaluationBudget))
+        return try await commits.submit(Arrival(submission: submission, now: now, evaluator: evaluator, budget: evaluationBudget,
+                                               programs: database.activePrograms))
     }
 
     private static func record(_ arrival: Arrival, in db: Database) throws -> IntakeResult {
@@ -46,7 +48,7 @@ public struct EventIntake: Sendable {
             var result: IntakeResult?
             try db.inSavepoint {
                 result = try store(arrival.submission, now: arrival.now, in: db) { event, db in
-                    try evaluateForReply(event, db: db, evaluator: arrival.evaluator, now: arrival.now, deadline: deadline)
+                    try evaluateForReply(event, db: db, arrival: arrival, deadline: deadline)
                 }
                 return .commit
             }
@@ -92,10 +94,11 @@ public struct EventIntake: Sendable {
 
     /// Evaluation that failed or ran out of time surfaces as `EvaluationFailure`, for the job fallback.
     private static func evaluateForReply(
-        _ event: EventRecord, db: Database, evaluator: IncentiveEvaluator, now: Date, deadline: Deadline
+        _ event: EventRecord, db: Database, arrival: Arrival, deadline: Deadline
     ) throws -> [AchievementRecord] {
         do {
-            return try evaluateAndRecord(event, db: db, evaluator: evaluator, now: now, deadline: deadline)
+            return try evaluateAndRecord(event, db: db, evaluator: arrival.evaluator, now: arrival.now, deadline: deadline,
+                                         programs: arrival.programs)
         } catch {
             throw EvaluationFailure(underlying: error)
         }
@@ -103,22 +106,20 @@ public struct EventIntake: Sendable {
 
     /// Evaluates a stored event against its employer's programs (as at receipt) and records what it earns.
     /// - Parameter programsActiveAtReceipt: for a job, the programs that were active when the event
-    ///   arrived (evaluated whatever their state now); nil for the employer's active programs now.
+    ///   arrived (evaluated whatever their state now); nil for the employer's active programs now,
+    ///   from `programs`.
     static func evaluateAndRecord(
         _ event: EventRecord, db: Database, evaluator: IncentiveEvaluator, now: Date, deadline: Deadline,
-        programsActiveAtReceipt: [String]? = nil
+        programs cache: ActiveProgramCache, programsActiveAtReceipt: [String]? = nil
     ) throws -> [AchievementRecord] {
         guard let employerID = event.employerId, let zone = TimeZone(identifier: event.timezone) else { return [] }
-        let records: [ProgramRecord]
+        let programs: [Program]
         if let ids = programsActiveAtReceipt {
-            records = try ProgramRecord.filter(ids.contains(Column("id"))).order(Column("createdAt"), Column("id")).fetchAll(db)
-                .map { var program = $0; program.active = true; return program }
+            programs = try ProgramRecord.filter(ids.contains(Column("id"))).order(Column("createdAt"), Column("id")).fetchAll(db)
+                .map { var program = $0; program.active = true; return try program.engineProgram() }
         } else {
-            records = try ProgramRecord.fetchAll(db.cachedStatement(sql: """
-                SELECT * FROM program WHERE employerId = ? AND active = 1 ORDER BY createdAt, id
-                """), arguments: [employerID])
+            programs = try cache.programs(employerID: employerID, in: db)
         }
-        let programs = try records.map { try $0.engineProgram() }
         let engineEvent = Event(id: event.eventId, userID: event.userId, type: event.type, value: event.value,
                                 occurredAt: event.occurredAt, timeZone: zone)
         let awards = try evaluator.evaluate(engineEvent, programs: programs,

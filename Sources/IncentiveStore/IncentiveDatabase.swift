@@ -6,6 +6,7 @@ public import GRDB
 public struct IncentiveDatabase: Sendable {
     public static let fileName = "incentives.sqlite"
     public let writer: DatabasePool
+    let activePrograms = ActiveProgramCache()
     private let inlineReaders: InlineReaders
     private let checkpointer: WALCheckpointer
 
@@ -56,6 +57,7 @@ public struct IncentiveDatabase: Sendable {
         migrator.registerMigration("v7-activity-totals", migrate: Schema.createActivityTotals)
         migrator.registerMigration("v8-activity-day-covering-index", migrate: Schema.coverActivityDayByDay)
         migrator.registerMigration("v9-achievement-tally", migrate: Schema.createAchievementTally)
+        migrator.registerMigration("v10-program-generation", migrate: Schema.createProgramGeneration)
         return migrator
     }
 }

@@ -54,7 +54,7 @@ public struct JobQueue: Sendable {
             // Grace is measured from receipt, so a late job earns what a fast reply would have.
             let programIDs = try current.programIds.map { try JSONDecoder().decode([String].self, from: Data($0.utf8)) }
             _ = try EventIntake.evaluateAndRecord(event, db: db, evaluator: evaluator, now: event.receivedAt, deadline: .none,
-                                                  programsActiveAtReceipt: programIDs)
+                                                  programs: database.activePrograms, programsActiveAtReceipt: programIDs)
             event.evaluation = "complete"
             try event.update(db)
             try current.delete(db)

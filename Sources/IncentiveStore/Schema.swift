@@ -296,6 +296,24 @@ enum Schema {
             """)
     }
 
+    /// A count of every change to `program`, which `ActiveProgramCache` compares to know its
+    /// decoded programs are current.
+    static func createProgramGeneration(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE programGeneration (generation INTEGER NOT NULL);
+            INSERT INTO programGeneration (generation) VALUES (0);
+            CREATE TRIGGER programGeneration_onInsert AFTER INSERT ON program BEGIN
+                UPDATE programGeneration SET generation = generation + 1;
+            END;
+            CREATE TRIGGER programGeneration_onUpdate AFTER UPDATE ON program BEGIN
+                UPDATE programGeneration SET generation = generation + 1;
+            END;
+            CREATE TRIGGER programGeneration_onDelete AFTER DELETE ON program BEGIN
+                UPDATE programGeneration SET generation = generation + 1;
+            END;
+            """)
+    }
+
     /// The period key as a positive integer when it is one written canonically ("7", not "07",
     /// "0" or "once"), else -1.
     private static let canonicalOrdinal = """
