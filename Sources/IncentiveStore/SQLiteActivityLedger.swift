@@ -57,25 +57,29 @@ struct SQLiteActivityLedger: ActivityLedger {
     }
 
     func earnedOnce(among programIDs: [String]) throws -> Set<String> {
-        let placeholders = Array(repeating: "?", count: programIDs.count).joined(separator: ",")
+        let placeholders = Self.placeholders(programIDs.count)
         let statement = try db.cachedStatement(sql: """
             SELECT programId FROM achievement WHERE userId = ? AND periodKey = ? AND programId IN (\(placeholders))
             """)
         return Set(try String.fetchAll(statement, arguments: StatementArguments([userID, RewardPolicy.oncePeriodKey] + programIDs)))
     }
 
-    /// One statement either way. A few keys are each a lookup on the unique key, so the cost
-    /// follows the keys asked about, not the periods a long history already holds. Many keys (a
-    /// repeatable count rule re-completes every period up to its total, so a long history asks about
-    /// dozens) are answered from one range read of the program's held periods, which reads the
-    /// index in order instead of descending it once per key.
+    /// One statement either way, and its cost follows the keys asked about, not the periods a long
+    /// history already holds. A few keys are each a lookup on the unique key. Many keys (every
+    /// window of a long run, or every ordinal of an irregular count holding) are answered from one
+    /// range read of the unique key between the smallest and largest key asked about, in SQLite's
+    /// byte order (date keys of a run are close together); it used to read every held period.
     func awardedPeriods(programID: String, among periodKeys: [String]) throws -> Set<String> {
         guard !periodKeys.isEmpty else { return [] }
         if periodKeys.count > Self.largestKeyLookup {
-            let statement = try db.cachedStatement(sql: "SELECT periodKey FROM achievement WHERE userId = ? AND programId = ?")
-            return Set(try String.fetchAll(statement, arguments: [userID, programID])).intersection(periodKeys)
+            let byBytes = { (left: String, right: String) in left.utf8.lexicographicallyPrecedes(right.utf8) }
+            let statement = try db.cachedStatement(sql: """
+                SELECT periodKey FROM achievement WHERE userId = ? AND programId = ? AND periodKey BETWEEN ? AND ?
+                """)
+            let range: StatementArguments = [userID, programID, periodKeys.min(by: byBytes), periodKeys.max(by: byBytes)]
+            return Set(try String.fetchAll(statement, arguments: range)).intersection(periodKeys)
         }
-        let placeholders = Array(repeating: "?", count: periodKeys.count).joined(separator: ",")
+        let placeholders = Self.placeholders(periodKeys.count)
         let statement = try db.cachedStatement(sql: """
             SELECT periodKey FROM achievement WHERE userId = ? AND programId = ? AND periodKey IN (\(placeholders))
             """)
@@ -107,7 +111,7 @@ struct SQLiteActivityLedger: ActivityLedger {
         var sql = "userId = ?"
         var arguments: StatementArguments = [userID]
         if let types = matcher.types {
-            sql += " AND type IN (\(types.map { _ in "?" }.joined(separator: ",")))"
+            sql += " AND type IN (" + Self.placeholders(types.count) + ")"
             arguments += StatementArguments(types)
         }
         if let value = matcher.value {
@@ -116,6 +120,13 @@ struct SQLiteActivityLedger: ActivityLedger {
         }
         return (sql, arguments)
     }
+
+    /// `?,?,…`: statements are built for every question the engine asks, so the short lists are made once.
+    private static func placeholders(_ count: Int) -> String {
+        count < placeholderLists.count ? placeholderLists[count] : Array(repeating: "?", count: count).joined(separator: ",")
+    }
+
+    private static let placeholderLists = (0...16).map { Array(repeating: "?", count: $0).joined(separator: ",") }
 
     /// Counts `event` into the activity table.
     static func record(_ event: EventRecord, in db: Database) throws {

@@ -61,4 +61,24 @@ struct AchievementTallyTests {
             #expect(highest == -1, "\(key)")
         }
     }
+
+    @Test("many periods asked at once are answered from the range between the smallest and largest key")
+    func awardedPeriodsByRange() async throws {
+        let f = try StoreFixture()
+        try await f.employer()
+        try await f.user("u1")
+        try await f.program("every", try EventReportedRule(type: "fact", value: nil), repeatable: true)
+        for index in 1...12 {
+            _ = try await f.intake.ingest(f.submission("e\(index)", type: "fact"), now: f.now)
+        }
+        let held = try await f.database.writer.write { db in
+            try db.execute(sql: "DELETE FROM partnerFeedEntry; DELETE FROM achievement WHERE periodKey IN ('2', '11')")
+            let program = try String.fetchOne(db, sql: "SELECT id FROM program")!
+            let ledger = SQLiteActivityLedger(db: db, userID: "u1")
+            return (try ledger.awardedPeriods(programID: program, among: (1...14).map(String.init)),
+                    try ledger.awardedPeriods(programID: program, among: ["3", "10", "11", "12", "13"]))
+        }
+        #expect(held.0 == Set((1...12).map(String.init)).subtracting(["2", "11"]))
+        #expect(held.1 == ["3", "10", "12"])
+    }
 }
