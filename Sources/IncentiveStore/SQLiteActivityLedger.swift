@@ -14,25 +14,45 @@ struct SQLiteActivityLedger: ActivityLedger {
 
     func run(containing date: LocalDate, matching matcher: EventMatcher, notBefore: LocalDate?) throws -> ClosedRange<LocalDate>? {
         let floor = notBefore?.dayNumber ?? Int.min
-        guard date.dayNumber >= floor, try !activeDays(matcher, from: date.dayNumber, to: date.dayNumber).isEmpty else { return nil }
-        var start = date.dayNumber
-        var chunk = Self.firstChunk
+        let day = date.dayNumber
+        guard day >= floor else { return nil }
+        // One read around the date says whether it is active and, for most runs, where they end;
+        // only a run that reaches an edge of it is walked further.
+        let low = max(floor, day - Self.firstChunk)
+        let high = day + Self.firstChunk
+        let around = try activeDays(matcher, from: low, to: high)
+        guard let index = around.firstIndex(of: day) else { return nil }
+        var start = day - leadingRun(in: around[..<index].reversed(), from: day - 1, step: -1)
+        if start == low, start > floor { start = try walkBack(matcher, from: start, floor: floor) }
+        var end = day + leadingRun(in: around[(index + 1)...], from: day + 1, step: 1)
+        if end == high { end = try walkForward(matcher, from: end) }
+        return LocalDate(dayNumber: start)...LocalDate(dayNumber: end)
+    }
+
+    /// The first day of the run that is active on `start`, reading earlier days in growing chunks.
+    private func walkBack(_ matcher: EventMatcher, from start: Int, floor: Int) throws -> Int {
+        var start = start
+        var chunk = 2 * Self.firstChunk
         while start > floor {
             let lower = max(floor, start - chunk)
             let extended = leadingRun(in: try activeDays(matcher, from: lower, to: start - 1).reversed(), from: start - 1, step: -1)
             start -= extended
-            if extended < start + extended - lower { break }  // the run ended inside this chunk
+            if start > lower { break }  // the run ended inside this chunk
             chunk = min(2 * chunk, Self.largestChunk)
         }
-        var end = date.dayNumber
-        chunk = Self.firstChunk
+        return start
+    }
+
+    /// The last day of the run that is active on `end`, reading later days in growing chunks.
+    private func walkForward(_ matcher: EventMatcher, from end: Int) throws -> Int {
+        var end = end
+        var chunk = 2 * Self.firstChunk
         while true {
             let extended = leadingRun(in: try activeDays(matcher, from: end + 1, to: end + chunk), from: end + 1, step: 1)
             end += extended
-            if extended < chunk { break }
+            if extended < chunk { return end }
             chunk = min(2 * chunk, Self.largestChunk)
         }
-        return LocalDate(dayNumber: start)...LocalDate(dayNumber: end)
     }
 
     /// Without a lower bound, a sum over the user's running totals (one row per type and value);
