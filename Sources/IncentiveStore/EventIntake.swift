@@ -82,7 +82,7 @@ public struct EventIntake: Sendable {
             occurredAt: submission.occurredAt, timezone: zone, timezoneGiven: submission.timezone,
             localDay: LocalDate(submission.occurredAt, in: TimeZone(identifier: zone) ?? .gmt).dayNumber,
             employerId: user.employerId, evaluation: "complete", receivedAt: now)
-        try event.insert(db)
+        try event.insertOnWriterPath(db)
         try SQLiteActivityLedger.record(event, in: db)
         guard let achievements = try finish(event, db) else {
             event.evaluation = "pending"
@@ -131,7 +131,7 @@ public struct EventIntake: Sendable {
                 incentive: award.incentive, rewardName: award.reward.name, rewardDescription: award.reward.description,
                 rewardPayload: award.reward.payload, periodKey: award.periodKey, achievedAt: now,
                 achievedOn: award.achievedOn.description, eventIds: JSONStringList.encode(award.eventIDs), eventSeq: event.seq!)
-            try record.insert(db)
+            try record.insertOnWriterPath(db)
             return record
         }
     }
