@@ -1,5 +1,6 @@
 import GRDB
 import IncentiveEngine
+import Synchronization
 
 /// Answers the engine's questions from the indexed `activityDay` table and `achievement`'s unique
 /// key, inside the caller's transaction. Runs are found by walking dates in chunks from the
@@ -58,15 +59,12 @@ struct SQLiteActivityLedger: ActivityLedger {
     /// Without a lower bound, a sum over the user's running totals (one row per type and value);
     /// with one, over the days since.
     func eventCount(matching matcher: EventMatcher, notBefore: LocalDate?) throws -> Int {
-        var (sql, arguments) = filter(matcher)
         guard let notBefore else {
-            let statement = try db.cachedStatement(sql: "SELECT COALESCE(SUM(events), 0) FROM activityTotal WHERE " + sql)
-            return try Int.fetchOne(statement, arguments: arguments) ?? 0
+            let statement = try db.cachedStatement(sql: Self.sql(.total, for: matcher))
+            return try Int.fetchOne(statement, arguments: arguments(matcher)) ?? 0
         }
-        sql += " AND localDay >= ?"
-        arguments += [notBefore.dayNumber]
-        let statement = try db.cachedStatement(sql: "SELECT COALESCE(SUM(events), 0) FROM activityDay WHERE " + sql)
-        return try Int.fetchOne(statement, arguments: arguments) ?? 0
+        let statement = try db.cachedStatement(sql: Self.sql(.since, for: matcher))
+        return try Int.fetchOne(statement, arguments: arguments(matcher) + [notBefore.dayNumber]) ?? 0
     }
 
     func heldOrdinals(programID: String) throws -> HeldOrdinals {
@@ -120,25 +118,45 @@ struct SQLiteActivityLedger: ActivityLedger {
 
     private func activeDays(_ matcher: EventMatcher, from: Int, to: Int) throws -> [Int] {
         guard from <= to else { return [] }
-        let (sql, arguments) = filter(matcher)
-        let statement = try db.cachedStatement(sql: """
-            SELECT DISTINCT localDay FROM activityDay WHERE \(sql) AND localDay BETWEEN ? AND ? ORDER BY localDay
-            """)
-        return try Int.fetchAll(statement, arguments: arguments + [from, to])
+        let statement = try db.cachedStatement(sql: Self.sql(.activeDays, for: matcher))
+        return try Int.fetchAll(statement, arguments: arguments(matcher) + [from, to])
     }
 
-    private func filter(_ matcher: EventMatcher) -> (String, StatementArguments) {
-        var sql = "userId = ?"
+    private func arguments(_ matcher: EventMatcher) -> StatementArguments {
         var arguments: StatementArguments = [userID]
-        if let types = matcher.types {
-            sql += " AND type IN (" + Self.placeholders(types.count) + ")"
-            arguments += StatementArguments(types)
+        if let types = matcher.types { arguments += StatementArguments(types) }
+        if let value = matcher.value { arguments += [value] }
+        return arguments
+    }
+
+    /// The questions about a matcher's events. Their SQL depends only on the question, how many
+    /// types the matcher names and whether it asks for a value, so each text is made once: building
+    /// it for every question was a twentieth of the writer's time.
+    private enum Question: Hashable {
+        case activeDays, total, since
+    }
+
+    private struct Shape: Hashable {
+        let question: Question
+        let types: Int?
+        let hasValue: Bool
+    }
+
+    private static let statements = Mutex<[Shape: String]>([:])
+
+    private static func sql(_ question: Question, for matcher: EventMatcher) -> String {
+        let shape = Shape(question: question, types: matcher.types?.count, hasValue: matcher.value != nil)
+        if let sql = statements.withLock({ $0[shape] }) { return sql }
+        var filter = "userId = ?"
+        if let types = shape.types { filter += " AND type IN (" + placeholders(types) + ")" }
+        if shape.hasValue { filter += " AND hasValue = 1 AND value = ?" }
+        let sql = switch question {
+        case .activeDays: "SELECT DISTINCT localDay FROM activityDay WHERE \(filter) AND localDay BETWEEN ? AND ? ORDER BY localDay"
+        case .total: "SELECT COALESCE(SUM(events), 0) FROM activityTotal WHERE \(filter)"
+        case .since: "SELECT COALESCE(SUM(events), 0) FROM activityDay WHERE \(filter) AND localDay >= ?"
         }
-        if let value = matcher.value {
-            sql += " AND hasValue = 1 AND value = ?"
-            arguments += [value]
-        }
-        return (sql, arguments)
+        statements.withLock { $0[shape] = sql }
+        return sql
     }
 
     /// `?,?,…`: statements are built for every question the engine asks, so the short lists are made once.
