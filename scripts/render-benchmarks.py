@@ -81,11 +81,18 @@ AREAS = [
         "about 40% of the time: the rest of each request (TLS, HTTP, the generated JSON coding, the API-key "
         "check, about 0.35 ms of CPU on the two cooperative threads) is now where a request waits; sending each "
         "response as one TLS record and one write (see TLS above) took about 2,800 to about 3,000 events/s. "
-        "The 0.5× raw-insert target would need about 0.04 ms of writer time per event, a third of what the "
-        "writer spends now (about 0.13 ms: evaluation of 20 programs, SQLite run walks and lookups), and the "
-        "2.5 ms p99 would need more than twice the throughput, so both stay out of reach for a design that "
-        "evaluates on the writer inside the event's transaction and answers through the generated API, as "
-        "DESIGN §4 and §7 require.",
+        "That left the writer busy nearly all the time, and perf with DWARF stacks (SQLite has no frame "
+        "pointers) showed where: an aggregate over every held achievement of each repeatable count program "
+        "(now one row of `achievementTally`, kept by triggers), reading and decoding the employer's 20 "
+        "program rows for every event (now `ActiveProgramCache`, checked against a change count that "
+        "triggers keep in `programGeneration`), `awardedPeriods` reading every period a user held in a "
+        "program (now the key range asked about), and GRDB's `Encodable` record inserts (now cached "
+        "statements): about 4,700 to 4,800 events/s, server CPU per event 0.52 → 0.33 ms. The writer "
+        "still spends about 0.2 ms per event (run walks over `activityDay` a fifth of it, SQLite's own "
+        "work over a third); the 0.5× raw-insert target would need about 0.04 ms, and the 2.5 ms p99 at "
+        "-c16 more than 6,400 events/s, so both stay out of reach for a design that evaluates on the "
+        "writer inside the event's transaction and answers through the generated API, as DESIGN §4 and "
+        "§7 require.",
     ]),
     ("evaluation", "Evaluation (synchronous, in process)", "Evaluation", "`scripts/bench-events.sh` (`evaluation-bench`)", [
         "`evaluation-bench` (`Benchmarks/EvaluationBench`) times `EventIntake.ingest` (insert, evaluation of the "
