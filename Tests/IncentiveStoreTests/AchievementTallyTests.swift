@@ -46,12 +46,18 @@ struct AchievementTallyTests {
         #expect(try await ledger("u2") == HeldOrdinals(count: 0, highest: 0))
     }
 
-    @Test("a key that is not a canonical positive integer makes the holding irregular")
-    func irregularKeys() async throws {
+    /// User u1 of employer 1, with one repeatable program rewarding every `fact` event.
+    static func oneUserOneRepeatableProgram() async throws -> StoreFixture {
         let f = try StoreFixture()
         try await f.employer()
         try await f.user("u1")
         try await f.program("every", try EventReportedRule(type: "fact", value: nil), repeatable: true)
+        return f
+    }
+
+    @Test("a key that is not a canonical positive integer makes the holding irregular")
+    func irregularKeys() async throws {
+        let f = try await Self.oneUserOneRepeatableProgram()
         _ = try await f.intake.ingest(f.submission("e1", type: "fact"), now: f.now)
         for key in ["once", "0", "02", "-3", "1.5"] {
             let highest = try await f.database.writer.write { db in
@@ -64,10 +70,7 @@ struct AchievementTallyTests {
 
     @Test("many periods asked at once are answered from the range between the smallest and largest key")
     func awardedPeriodsByRange() async throws {
-        let f = try StoreFixture()
-        try await f.employer()
-        try await f.user("u1")
-        try await f.program("every", try EventReportedRule(type: "fact", value: nil), repeatable: true)
+        let f = try await Self.oneUserOneRepeatableProgram()
         for index in 1...12 {
             _ = try await f.intake.ingest(f.submission("e\(index)", type: "fact"), now: f.now)
         }
