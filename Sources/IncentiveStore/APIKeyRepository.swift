@@ -44,11 +44,14 @@ public struct APIKeyRepository: Sendable {
     public func authenticate(_ presented: String) throws -> APIKey? {
         guard presented.hasPrefix(Self.prefix), presented.count < 200 else { return nil }
         let digest = hash(presented)
-        guard let record = try database.readNow({ db in
-            try APIKeyRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM apiKey WHERE hash = ?"), arguments: [digest])
-        }), record.revokedAt == nil else { return nil }
-        let scopes = Set(record.scopes.split(separator: " ").compactMap { APIScope(rawValue: String($0)) })
-        return APIKey(id: record.id, name: record.name, scopes: scopes)
+        // The three columns the answer needs, by position: decoding the whole record through
+        // `Decodable` (dates included) was a tenth of an event request's cooperative-thread time.
+        guard let row = try database.readNow({ db in
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT id, name, scopes FROM apiKey WHERE hash = ? AND revokedAt IS NULL"),
+                             arguments: [digest])
+        }) else { return nil }
+        let scopes = Set((row[2] as String).split(separator: " ").compactMap { APIScope(rawValue: String($0)) })
+        return APIKey(id: row[0], name: row[1], scopes: scopes)
     }
 
     public func list() async throws -> [APIKeyRecord] {
