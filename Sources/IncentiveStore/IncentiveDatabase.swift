@@ -58,6 +58,7 @@ public struct IncentiveDatabase: Sendable {
         migrator.registerMigration("v8-activity-day-covering-index", migrate: Schema.coverActivityDayByDay)
         migrator.registerMigration("v9-achievement-tally", migrate: Schema.createAchievementTally)
         migrator.registerMigration("v10-program-generation", migrate: Schema.createProgramGeneration)
+        migrator.registerMigration("v11-program-change-stamps", migrate: Schema.stampProgramChanges)
         return migrator
     }
 }

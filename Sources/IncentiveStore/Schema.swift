@@ -267,7 +267,9 @@ enum Schema {
     /// any key is not a canonical positive integer), for `heldOrdinals`: every event asks it for
     /// each repeatable count program, and the aggregate over the held rows grew with the history
     /// (a seventh of the event writer's time at 7,300 events per user). Kept by triggers in the
-    /// transaction of every change to `achievement`; a removal or change recounts its pair.
+    /// transaction of every change to `achievement`; a removal or change recounts its pair. Rows
+    /// replaced by an `OR REPLACE` conflict fire no delete trigger (SQLite's `recursive_triggers` is
+    /// off), so achievements must never be written that way.
     static func createAchievementTally(_ db: Database) throws {
         try db.execute(sql: """
             CREATE TABLE achievementTally (
@@ -312,6 +314,19 @@ enum Schema {
                 UPDATE programGeneration SET generation = generation + 1;
             END;
             """)
+    }
+
+    /// The change count becomes a random stamp: a transaction that changed a program and rolled back
+    /// could otherwise leave `ActiveProgramCache` holding the count the next real change reaches.
+    static func stampProgramChanges(_ db: Database) throws {
+        for change in ["Insert", "Update", "Delete"] {
+            try db.execute(sql: """
+                DROP TRIGGER programGeneration_on\(change);
+                CREATE TRIGGER programGeneration_on\(change) AFTER \(change.uppercased()) ON program BEGIN
+                    UPDATE programGeneration SET generation = random();
+                END;
+                """)
+        }
     }
 
     /// The period key as a positive integer when it is one written canonically ("7", not "07",
