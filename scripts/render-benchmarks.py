@@ -84,7 +84,7 @@ AREAS = [
         "That left the writer busy nearly all the time, and perf with DWARF stacks (SQLite has no frame "
         "pointers) showed where: an aggregate over every held achievement of each repeatable count program "
         "(now one row of `achievementTally`, kept by triggers), reading and decoding the employer's 20 "
-        "program rows for every event (now `ActiveProgramCache`, checked against a change count that "
+        "program rows for every event (now `ActiveProgramCache`, checked against a change stamp that "
         "triggers keep in `programGeneration`), `awardedPeriods` reading every period a user held in a "
         "program (now the key range asked about), and GRDB's `Encodable` record inserts (now cached "
         "statements): about 4,700 to 4,800 events/s, server CPU per event 0.52 → 0.33 ms. The writer "
