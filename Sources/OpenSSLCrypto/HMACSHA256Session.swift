@@ -17,12 +17,6 @@ public final class HMACSHA256Session {
         message.withUnsafeBytes(authenticationCode(of:))
     }
 
-    /// The MAC of a string's UTF-8 bytes, without copying them into an array first.
-    public func authenticationCode(utf8 text: String) -> [UInt8] {
-        var text = text
-        return text.withUTF8 { authenticationCode(of: UnsafeRawBufferPointer($0)) }
-    }
-
     func authenticationCode(of message: UnsafeRawBufferPointer) -> [UInt8] {
         if key.rearmsInPlace { return Self.authenticationCode(on: context, rearming: true, message) }
         let fresh = key.copyOfKeyed()
