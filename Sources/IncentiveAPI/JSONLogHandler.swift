@@ -46,7 +46,7 @@ public struct JSONLogHandler: LogHandler {
             json.string(fields[key])
         }
         json.raw("}\n")
-        return json.bytes
+        return json.finish()
     }
 
     /// Keeps lines whole when several threads log at once.

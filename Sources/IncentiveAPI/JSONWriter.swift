@@ -1,30 +1,61 @@
+import NIOCore
 import OpenSSLCrypto
 
-/// Writes JSON text straight into bytes, for the one response where Foundation's `JSONEncoder`
+/// Writes JSON text straight into bytes, for the responses where Foundation's `JSONEncoder`
 /// dominated the cost: a partner feed page (a quarter of a 100-row page went to encoding the
-/// generated types). Strings are escaped as RFC 8259 §7 requires; the caller writes the structure.
-struct JSONWriter {
-    private(set) var bytes: [UInt8] = []
+/// generated types) and the JSON log line. Strings are escaped as RFC 8259 §7 requires; the
+/// caller writes the structure.
+///
+/// The text grows in one buffer of its own rather than a `[UInt8]`: a page is about a thousand
+/// small appends, and each `Array` append checks uniqueness and capacity through generic code
+/// (a tenth of a page). Noncopyable, so the buffer has exactly one owner and is freed once.
+struct JSONWriter: ~Copyable {
+    private var start: UnsafeMutableRawPointer
+    private var capacity: Int
+    private(set) var count = 0
 
     init(reservingCapacity capacity: Int) {
-        bytes.reserveCapacity(capacity)
+        self.capacity = max(capacity, 64)
+        start = .allocate(byteCount: self.capacity, alignment: 1)
+    }
+
+    deinit { start.deallocate() }
+
+    /// The text so far, valid during `body`.
+    func withBytes<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
+        try body(UnsafeRawBufferPointer(start: start, count: count))
+    }
+
+    /// The finished text as an array.
+    consuming func finish() -> [UInt8] {
+        withBytes { Array($0) }
+    }
+
+    /// The finished text in a `ByteBuffer`, for a response body.
+    consuming func finish(allocator: ByteBufferAllocator) -> ByteBuffer {
+        withBytes { bytes in
+            var buffer = allocator.buffer(capacity: bytes.count)
+            buffer.writeBytes(bytes)
+            return buffer
+        }
     }
 
     /// Punctuation and literals, written as given.
     mutating func raw(_ text: StaticString) {
-        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        append(UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 
     /// Bytes the caller knows need no escape inside a string it is writing.
     mutating func rawBytes(_ value: UnsafeRawBufferPointer) {
-        bytes.append(contentsOf: value)
+        append(value)
     }
 
     /// `"name":`
     mutating func key(_ name: StaticString) {
-        bytes.append(UInt8(ascii: "\""))
+        append(UInt8(ascii: "\""))
         raw(name)
-        bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+        append(UInt8(ascii: "\""))
+        append(UInt8(ascii: ":"))
     }
 
     /// A JSON string, or `null`.
@@ -36,30 +67,40 @@ struct JSONWriter {
     /// A JSON string of UTF-8 bytes, or `null`.
     mutating func string(utf8 value: UnsafeRawBufferPointer?) {
         guard let value else { return raw("null") }
-        bytes.append(UInt8(ascii: "\""))
+        append(UInt8(ascii: "\""))
         // Most strings need no escape and are copied in one go.
         if value.contains(where: Self.needsEscape) {
             for byte in value { escaped(byte) }
         } else {
-            bytes.append(contentsOf: value)
+            append(value)
         }
-        bytes.append(UInt8(ascii: "\""))
+        append(UInt8(ascii: "\""))
     }
 
     /// `"kind_..."`: an id as the base64url of its MAC, written in place.
-    mutating func identifier(kind: StaticString, mac: ArraySlice<UInt8>) {
-        bytes.append(UInt8(ascii: "\""))
+    mutating func identifier(kind: StaticString, mac: UnsafeRawBufferPointer) {
+        append(UInt8(ascii: "\""))
         raw(kind)
-        bytes.append(UInt8(ascii: "_"))
-        Base64URL.append(mac, to: &bytes)
-        bytes.append(UInt8(ascii: "\""))
+        append(UInt8(ascii: "_"))
+        appendBase64URL(mac)
+        append(UInt8(ascii: "\""))
     }
 
     /// `"..."`: the base64url of `data`, written in place.
-    mutating func base64URL(_ data: ArraySlice<UInt8>) {
-        bytes.append(UInt8(ascii: "\""))
-        Base64URL.append(data, to: &bytes)
-        bytes.append(UInt8(ascii: "\""))
+    mutating func base64URL(_ data: UnsafeRawBufferPointer) {
+        append(UInt8(ascii: "\""))
+        appendBase64URL(data)
+        append(UInt8(ascii: "\""))
+    }
+
+    /// A JSON array of strings.
+    mutating func strings(_ values: [String]) {
+        append(UInt8(ascii: "["))
+        for (index, value) in values.enumerated() {
+            if index > 0 { append(UInt8(ascii: ",")) }
+            string(value)
+        }
+        append(UInt8(ascii: "]"))
     }
 
     private static func needsEscape(_ byte: UInt8) -> Bool {
@@ -68,25 +109,47 @@ struct JSONWriter {
 
     private mutating func escaped(_ byte: UInt8) {
         switch byte {
-        case UInt8(ascii: "\""): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
-        case UInt8(ascii: "\\"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
-        case 0x0A: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
-        case 0x0D: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
-        case 0x09: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+        case UInt8(ascii: "\""): raw("\\\"")
+        case UInt8(ascii: "\\"): raw("\\\\")
+        case 0x0A: raw("\\n")
+        case 0x0D: raw("\\r")
+        case 0x09: raw("\\t")
         case 0..<0x20:
-            let hex = Array("0123456789abcdef".utf8)
-            bytes.append(contentsOf: Array("\\u00".utf8) + [hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]])
-        default: bytes.append(byte)
+            let hex: StaticString = "0123456789abcdef"
+            raw("\\u00")
+            append(hex.utf8Start[Int(byte >> 4)])
+            append(hex.utf8Start[Int(byte & 0x0F)])
+        default: append(byte)
         }
     }
 
-    /// A JSON array of strings.
-    mutating func strings(_ values: [String]) {
-        bytes.append(UInt8(ascii: "["))
-        for (index, value) in values.enumerated() {
-            if index > 0 { bytes.append(UInt8(ascii: ",")) }
-            string(value)
-        }
-        bytes.append(UInt8(ascii: "]"))
+    private mutating func appendBase64URL(_ data: UnsafeRawBufferPointer) {
+        let length = Base64URL.encodedCount(data.count)
+        reserve(length)
+        count += Base64URL.encode(data, into: UnsafeMutableRawBufferPointer(start: start + count, count: length))
+    }
+
+    private mutating func append(_ byte: UInt8) {
+        reserve(1)
+        start.storeBytes(of: byte, toByteOffset: count, as: UInt8.self)
+        count += 1
+    }
+
+    private mutating func append(_ bytes: UnsafeRawBufferPointer) {
+        guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
+        reserve(bytes.count)
+        (start + count).copyMemory(from: source, byteCount: bytes.count)
+        count += bytes.count
+    }
+
+    /// Room for `extra` more bytes, doubling the buffer when it is short.
+    private mutating func reserve(_ extra: Int) {
+        guard count + extra > capacity else { return }
+        let grown = max(capacity * 2, count + extra)
+        let moved = UnsafeMutableRawPointer.allocate(byteCount: grown, alignment: 1)
+        moved.copyMemory(from: start, byteCount: count)
+        start.deallocate()
+        start = moved
+        capacity = grown
     }
 }

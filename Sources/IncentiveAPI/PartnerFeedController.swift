@@ -35,9 +35,9 @@ struct PartnerFeedController<Context: RequestContext> {
         try feed.page(partner: partner, userID: identity.userID, after: after, limit: limit + 1) { try page.add($0) }
         RequestIdentity.rowsReturned?.set(page.rows)
         let nextCursor = page.hasMore ? cursors.issue(after: page.lastSequence, for: binding) : nil
-        let body = page.finish(nextCursor: nextCursor)
+        let body = page.finish(nextCursor: nextCursor, allocator: ByteBufferAllocator())
         // Over the whole body: the rows and whether more follow.
-        let etag = "\"" + Base64URL.encode(SHA256.hash(body).prefix(12)) + "\""
+        let etag = "\"" + Base64URL.encode(body.withUnsafeReadableBytes { SHA256.hash($0) }.prefix(12)) + "\""
         if request.headers[.ifNoneMatch] == etag {
             return Response(status: .notModified, headers: [.eTag: etag])
         }
@@ -47,7 +47,7 @@ struct PartnerFeedController<Context: RequestContext> {
             let since = binding.since.map { "&since=\($0)" } ?? ""
             headers[.link] = "<\(origin.url)/v1/achievements?limit=\(limit)\(since)&cursor=\(nextCursor)>; rel=\"next\""
         }
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: body))
     }
 
     /// `limit` as the spec has it: an integer (the range is checked by `ListCursor.limit`).

@@ -1,12 +1,13 @@
 import Foundation
 import GRDB
+import NIOCore
 import IncentiveStore
 import OpenSSLCrypto
 import PartnerAuth
 
 /// Writes one partner feed page, `{"data":[PartnerAchievement...],"next_cursor":...}` with the
 /// field names of openapi.yaml, straight from the rows' SQLite buffers as the query steps.
-struct PartnerFeedPage {
+struct PartnerFeedPage: ~Copyable {
     private let limit: Int
     private let ids: PairwiseIdentifiers
     private var json: JSONWriter
@@ -45,10 +46,10 @@ struct PartnerFeedPage {
     }
 
     /// The finished body.
-    mutating func finish(nextCursor: String?) -> [UInt8] {
+    consuming func finish(nextCursor: String?, allocator: ByteBufferAllocator) -> ByteBuffer {
         json.raw("],"); json.key("next_cursor"); json.string(nextCursor)
         json.raw("}")
-        return json.bytes
+        return json.finish(allocator: allocator)
     }
 
     private mutating func writeAchievedAt(_ row: PartnerFeedColumns) throws {

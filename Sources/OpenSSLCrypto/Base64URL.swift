@@ -25,18 +25,19 @@ public enum Base64URL {
         bytes.withUnsafeBytes(encode(contiguous:))
     }
 
-    /// Appends the encoding to `output`, for writers that build their text as bytes.
-    public static func append(_ bytes: ArraySlice<UInt8>, to output: inout [UInt8]) {
-        let start = output.count
-        let count = (bytes.count * 4 + 2) / 3
-        output.append(contentsOf: repeatElement(0, count: count))
-        output.withUnsafeMutableBufferPointer { buffer in
-            bytes.withUnsafeBytes { _ = encode($0, into: UnsafeMutableBufferPointer(rebasing: buffer[start...])) }
-        }
+    /// The length of the encoding of `byteCount` bytes (no padding).
+    public static func encodedCount(_ byteCount: Int) -> Int {
+        (byteCount * 4 + 2) / 3
+    }
+
+    /// Writes the encoding of `input` at the start of `output`, which has room for it
+    /// (`encodedCount`); returns its length. For writers that build their text as bytes.
+    public static func encode(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) -> Int {
+        encode(input, into: output.bindMemory(to: UInt8.self))
     }
 
     private static func encode(contiguous input: UnsafeRawBufferPointer) -> String {
-        String(unsafeUninitializedCapacity: (input.count * 4 + 2) / 3) { encode(input, into: $0) }
+        String(unsafeUninitializedCapacity: encodedCount(input.count)) { encode(input, into: $0) }
     }
 
     /// Writes the encoding of `input` at the start of `output`, which has room for it; returns its length.

@@ -4,45 +4,66 @@ import OpenSSLCrypto
 /// that are stable for that partner and different for every other, so two partners cannot join
 /// their views. One instance serves a run of ids (a feed page), on one HMAC session, and keeps
 /// the last subject it made: consecutive rows of a page are often one user's. Not `Sendable`.
+///
+/// A page makes about three hundred ids, so the bytes methods hand back views of buffers this
+/// instance owns and reuses (no array per id): each view is valid until the next call of the
+/// same method.
 public final class PairwiseIdentifiers {
+    private static let subjectLength = 18
+    private static let identifierLength = 15
+
     private let mac: HMACSHA256Session
-    private let clientID: String
-    private var lastUserID: [UInt8] = []
-    private var lastSubject: ArraySlice<UInt8> = []
+    private let clientID: [UInt8]
     /// The message being MACed, reused from one id to the next.
     private var message: [UInt8] = []
+    private let code = UnsafeMutableRawBufferPointer.allocate(byteCount: SHA256.byteCount, alignment: 1)
+    private let lastSubject = UnsafeMutableRawBufferPointer.allocate(byteCount: SHA256.byteCount, alignment: 1)
+    private var lastUserID: [UInt8] = []
+    private var hasLastSubject = false
 
     init(key: HMACSHA256Key, clientID: String) {
         mac = key.session()
-        self.clientID = clientID
+        self.clientID = Array(clientID.utf8)
+        message.reserveCapacity(256)
+    }
+
+    deinit {
+        code.deallocate()
+        lastSubject.deallocate()
     }
 
     public func subject(of userID: String) -> String {
         var userID = userID
-        return Base64URL.encode(userID.withUTF8 { subjectBytes(ofUTF8: UnsafeRawBufferPointer($0)) })
+        return Base64URL.encode(Array(userID.withUTF8 { subjectBytes(ofUTF8: UnsafeRawBufferPointer($0)) }))
     }
 
-    /// The 18 bytes whose base64url is the subject of the user with this UTF-8 id.
-    public func subjectBytes(ofUTF8 userID: UnsafeRawBufferPointer) -> ArraySlice<UInt8> {
-        if !lastSubject.isEmpty, lastUserID.elementsEqual(userID) { return lastSubject }
+    /// The 18 bytes whose base64url is the subject of the user with this UTF-8 id; valid until
+    /// the next call of this method.
+    public func subjectBytes(ofUTF8 userID: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+        let subject = UnsafeRawBufferPointer(rebasing: lastSubject[..<Self.subjectLength])
+        if hasLastSubject, lastUserID.elementsEqual(userID) { return subject }
         message.removeAll(keepingCapacity: true)
         message.append(contentsOf: userID)
         message.append(UInt8(ascii: "\n"))
-        message.append(contentsOf: clientID.utf8)
-        lastUserID = Array(userID)
-        lastSubject = mac.authenticationCode(for: message).prefix(18)
-        return lastSubject
+        message.append(contentsOf: clientID)
+        message.withUnsafeBytes { mac.authenticationCode(of: $0, into: lastSubject) }
+        lastUserID.removeAll(keepingCapacity: true)
+        lastUserID.append(contentsOf: userID)
+        hasLastSubject = true
+        return subject
     }
 
-    /// The 15 bytes behind an id of `kind` (`ach`, `evt`; it also separates the id spaces). The
-    /// id a partner sees is `kind_` and their base64url, which the feed writes in place.
-    public func identifierMAC(of value: UnsafeRawBufferPointer, kind: StaticString) -> ArraySlice<UInt8> {
+    /// The 15 bytes behind an id of `kind` (`ach`, `evt`; it also separates the id spaces); valid
+    /// until the next call of this method. The id a partner sees is `kind_` and their base64url,
+    /// which the feed writes in place.
+    public func identifierMAC(of value: UnsafeRawBufferPointer, kind: StaticString) -> UnsafeRawBufferPointer {
         message.removeAll(keepingCapacity: true)
-        kind.withUTF8Buffer { message.append(contentsOf: $0) }
+        message.append(contentsOf: UnsafeRawBufferPointer(start: kind.utf8Start, count: kind.utf8CodeUnitCount))
         message.append(UInt8(ascii: "\n"))
         message.append(contentsOf: value)
         message.append(UInt8(ascii: "\n"))
-        message.append(contentsOf: clientID.utf8)
-        return mac.authenticationCode(for: message).prefix(15)
+        message.append(contentsOf: clientID)
+        message.withUnsafeBytes { mac.authenticationCode(of: $0, into: code) }
+        return UnsafeRawBufferPointer(rebasing: code[..<Self.identifierLength])
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import OpenSSLCrypto
 @testable import IncentiveAPI
 import Testing
 
@@ -12,14 +13,14 @@ struct JSONWriterTests {
     func stringsRoundTrip(text: String) throws {
         var json = JSONWriter(reservingCapacity: 0)
         json.strings([text, text])
-        #expect(try JSONDecoder().decode([String].self, from: Data(json.bytes)) == [text, text])
+        #expect(try JSONDecoder().decode([String].self, from: Data(json.finish())) == [text, text])
     }
 
     @Test("nil is null; keys and punctuation are written as given")
     func structure() throws {
         var json = JSONWriter(reservingCapacity: 0)
         json.raw("{"); json.key("a"); json.string(nil); json.raw(","); json.key("b"); json.string("x"); json.raw("}")
-        #expect(String(decoding: json.bytes, as: UTF8.self) == #"{"a":null,"b":"x"}"#)
+        #expect(String(decoding: json.finish(), as: UTF8.self) == #"{"a":null,"b":"x"}"#)
     }
 
     @Test("random strings of random scalars read back as themselves")
@@ -34,7 +35,38 @@ struct JSONWriterTests {
             let text = String(scalars)
             var json = JSONWriter(reservingCapacity: 0)
             json.string(text)
-            #expect(try JSONDecoder().decode(String.self, from: Data(json.bytes)) == text, "\(text.unicodeScalars.map(\.value))")
+            #expect(try JSONDecoder().decode(String.self, from: Data(json.finish())) == text, "\(text.unicodeScalars.map(\.value))")
         }
+    }
+
+    @Test("the buffer grows past its reserve, many small writes and one large, and keeps every byte")
+    func growth() throws {
+        let long = String(repeating: "0123456789", count: 1_000)
+        var json = JSONWriter(reservingCapacity: 0)
+        var expected: [String] = []
+        json.raw("[")
+        for index in 0..<500 {
+            if index > 0 { json.raw(",") }
+            let text = index == 250 ? long : "item \(index) \"q\""
+            json.string(text)
+            expected.append(text)
+        }
+        json.raw("]")
+        #expect(try JSONDecoder().decode([String].self, from: Data(json.finish())) == expected)
+    }
+
+    @Test("ids and base64url values are written in place as their base64url encoding")
+    func identifiers() throws {
+        let bytes: [UInt8] = Array(0..<18)
+        var json = JSONWriter(reservingCapacity: 0)
+        bytes.withUnsafeBytes { raw in
+            json.raw("[")
+            json.identifier(kind: "ach", mac: UnsafeRawBufferPointer(rebasing: raw[..<15]))
+            json.raw(",")
+            json.base64URL(raw)
+            json.raw("]")
+        }
+        let decoded = try JSONDecoder().decode([String].self, from: Data(json.finish(allocator: .init()).readableBytesView))
+        #expect(decoded == ["ach_" + Base64URL.encode(bytes.prefix(15)), Base64URL.encode(bytes)])
     }
 }

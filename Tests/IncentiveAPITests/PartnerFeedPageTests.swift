@@ -16,7 +16,7 @@ struct PartnerFeedPageTests {
             var json = JSONWriter(reservingCapacity: 32)
             let written = Array(text.utf8).withUnsafeBytes { PartnerFeedPage.writeStoredTime($0, into: &json) }
             #expect(written)
-            #expect(String(decoding: json.bytes, as: UTF8.self) == "\"\(try LenientDateTranscoder().encode(date))\"", "\(text)")
+            #expect(String(decoding: json.finish(), as: UTF8.self) == "\"\(try LenientDateTranscoder().encode(date))\"", "\(text)")
         }
     }
 
@@ -24,7 +24,7 @@ struct PartnerFeedPageTests {
     func otherForms() throws {
         var json = JSONWriter(reservingCapacity: 32)
         #expect(!Array("2024-05-29 13:00:54".utf8).withUnsafeBytes { PartnerFeedPage.writeStoredTime($0, into: &json) })
-        #expect(json.bytes.isEmpty)
+        #expect(json.count == 0)
         #expect(try PartnerFeedPage.rfc3339(stored: "2024-05-29 13:00:54".databaseValue) == "2024-05-29T13:00:54.000Z")
         #expect(try PartnerFeedPage.rfc3339(stored: "2024-05-29 13:00:54.5".databaseValue) == "2024-05-29T13:00:54.500Z")
         #expect(try PartnerFeedPage.rfc3339(stored: 1_716_987_654.databaseValue) == "2024-05-29T13:00:54.000Z")
