@@ -58,6 +58,10 @@ public final class HMACSHA256Key: @unchecked Sendable {
         session().authenticationCode(for: message)
     }
 
+    public func authenticationCode(of message: UnsafeRawBufferPointer) -> [UInt8] {
+        session().authenticationCode(of: message)
+    }
+
     /// One context for many messages in a row (a feed page's ids): the pool's lock is taken once
     /// for them all instead of twice per message, where two threads MACing at once contended.
     public func session() -> HMACSHA256Session {

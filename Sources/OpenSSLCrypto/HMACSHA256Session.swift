@@ -17,7 +17,7 @@ public final class HMACSHA256Session {
         message.withUnsafeBytes(authenticationCode(of:))
     }
 
-    func authenticationCode(of message: UnsafeRawBufferPointer) -> [UInt8] {
+    public func authenticationCode(of message: UnsafeRawBufferPointer) -> [UInt8] {
         [UInt8](unsafeUninitializedCapacity: SHA256.byteCount) { mac, written in
             authenticationCode(of: message, into: UnsafeMutableRawBufferPointer(mac))
             written = SHA256.byteCount

@@ -1,6 +1,7 @@
 import Foundation
 import OpenSSLCrypto
 @testable import IncentiveAPI
+import IncentiveStore
 import Testing
 
 @Suite("JSONWriter (the partner feed's hand-written JSON)")

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 @testable import IncentiveAPI
+import IncentiveStore
 import Testing
 
 @Suite("Partner feed page writing")

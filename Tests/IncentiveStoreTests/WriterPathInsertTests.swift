@@ -49,4 +49,29 @@ struct WriterPathInsertTests {
             }
         }
     }
+
+    @Test("an audit row inserted by cached statement reads back as GRDB's record insert stores it")
+    func auditRowsMatchRecordInserts() async throws {
+        let f = try StoreFixture()
+        let when = Date(timeIntervalSince1970: 1_774_000_000.25)
+        try await f.database.writer.write { db in
+            for (index, value) in ([nil, "v"] as [String?]).enumerated() {
+                let number = value.map { _ in 200 }
+                var fast = AuditRecord(seq: Int64(2 * index + 1), at: when, type: "t", outcome: "ok", clientId: value, userId: value,
+                                       subject: value, grantId: value, jti: value, path: value, status: number, rows: number,
+                                       address: value, requestId: value, detail: value, mac: "m\(index)")
+                var slow = fast
+                slow.seq = fast.seq! + 1
+                try fast.insertOnWriterPath(db)
+                try slow.insert(db)
+                let readFast = try #require(try AuditRecord.fetchOne(db, key: fast.seq))
+                var readSlow = try #require(try AuditRecord.fetchOne(db, key: slow.seq))
+                #expect(readFast == fast)
+                readSlow.seq = fast.seq
+                #expect(readSlow == readFast)
+                let raw = "SELECT at, typeof(at), typeof(status) FROM auditEvent WHERE seq = ?"
+                #expect(try Row.fetchOne(db, sql: raw, arguments: [fast.seq]) == Row.fetchOne(db, sql: raw, arguments: [slow.seq]))
+            }
+        }
+    }
 }

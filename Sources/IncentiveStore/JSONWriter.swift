@@ -1,20 +1,20 @@
-import NIOCore
 import OpenSSLCrypto
 
-/// Writes JSON text straight into bytes, for the responses where Foundation's `JSONEncoder`
-/// dominated the cost: a partner feed page (a quarter of a 100-row page went to encoding the
-/// generated types) and the JSON log line. Strings are escaped as RFC 8259 §7 requires; the
-/// caller writes the structure.
+/// Writes JSON text straight into bytes, where Foundation's `JSONEncoder` dominated the cost: a
+/// partner feed page (a quarter of a 100-row page went to encoding the generated types), the JSON
+/// log line and the audit row's canonical form. Strings are escaped as RFC 8259 §7 requires and
+/// exactly as `JSONEncoder` escapes them (with `.withoutEscapingSlashes`), so text written here
+/// equals its output; the caller writes the structure.
 ///
 /// The text grows in one buffer of its own rather than a `[UInt8]`: a page is about a thousand
 /// small appends, and each `Array` append checks uniqueness and capacity through generic code
 /// (a tenth of a page). Noncopyable, so the buffer has exactly one owner and is freed once.
-struct JSONWriter: ~Copyable {
+public struct JSONWriter: ~Copyable {
     private var start: UnsafeMutableRawPointer
     private var capacity: Int
-    private(set) var count = 0
+    public private(set) var count = 0
 
-    init(reservingCapacity capacity: Int) {
+    public init(reservingCapacity capacity: Int) {
         self.capacity = max(capacity, 64)
         start = .allocate(byteCount: self.capacity, alignment: 1)
     }
@@ -22,36 +22,27 @@ struct JSONWriter: ~Copyable {
     deinit { start.deallocate() }
 
     /// The text so far, valid during `body`.
-    func withBytes<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
+    public func withBytes<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
         try body(UnsafeRawBufferPointer(start: start, count: count))
     }
 
     /// The finished text as an array.
-    consuming func finish() -> [UInt8] {
+    public consuming func finish() -> [UInt8] {
         withBytes { Array($0) }
     }
 
-    /// The finished text in a `ByteBuffer`, for a response body.
-    consuming func finish(allocator: ByteBufferAllocator) -> ByteBuffer {
-        withBytes { bytes in
-            var buffer = allocator.buffer(capacity: bytes.count)
-            buffer.writeBytes(bytes)
-            return buffer
-        }
-    }
-
     /// Punctuation and literals, written as given.
-    mutating func raw(_ text: StaticString) {
+    public mutating func raw(_ text: StaticString) {
         append(UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 
     /// Bytes the caller knows need no escape inside a string it is writing.
-    mutating func rawBytes(_ value: UnsafeRawBufferPointer) {
+    public mutating func rawBytes(_ value: UnsafeRawBufferPointer) {
         append(value)
     }
 
     /// `"name":`
-    mutating func key(_ name: StaticString) {
+    public mutating func key(_ name: StaticString) {
         append(UInt8(ascii: "\""))
         raw(name)
         append(UInt8(ascii: "\""))
@@ -59,13 +50,13 @@ struct JSONWriter: ~Copyable {
     }
 
     /// A JSON string, or `null`.
-    mutating func string(_ value: String?) {
+    public mutating func string(_ value: String?) {
         guard var value else { return raw("null") }
         value.withUTF8 { string(utf8: UnsafeRawBufferPointer($0)) }
     }
 
     /// A JSON string of UTF-8 bytes, or `null`.
-    mutating func string(utf8 value: UnsafeRawBufferPointer?) {
+    public mutating func string(utf8 value: UnsafeRawBufferPointer?) {
         guard let value else { return raw("null") }
         append(UInt8(ascii: "\""))
         // Most strings need no escape and are copied in one go.
@@ -78,7 +69,7 @@ struct JSONWriter: ~Copyable {
     }
 
     /// `"kind_..."`: an id as the base64url of its MAC, written in place.
-    mutating func identifier(kind: StaticString, mac: UnsafeRawBufferPointer) {
+    public mutating func identifier(kind: StaticString, mac: UnsafeRawBufferPointer) {
         append(UInt8(ascii: "\""))
         raw(kind)
         append(UInt8(ascii: "_"))
@@ -87,14 +78,21 @@ struct JSONWriter: ~Copyable {
     }
 
     /// `"..."`: the base64url of `data`, written in place.
-    mutating func base64URL(_ data: UnsafeRawBufferPointer) {
+    public mutating func base64URL(_ data: UnsafeRawBufferPointer) {
         append(UInt8(ascii: "\""))
         appendBase64URL(data)
         append(UInt8(ascii: "\""))
     }
 
+    /// A JSON integer, or `null`.
+    public mutating func integer<Value: BinaryInteger>(_ value: Value?) {
+        guard let value else { return raw("null") }
+        var text = String(value)
+        text.withUTF8 { append(UnsafeRawBufferPointer($0)) }
+    }
+
     /// A JSON array of strings.
-    mutating func strings(_ values: [String]) {
+    public mutating func strings(_ values: [String]) {
         append(UInt8(ascii: "["))
         for (index, value) in values.enumerated() {
             if index > 0 { append(UInt8(ascii: ",")) }
@@ -111,6 +109,8 @@ struct JSONWriter: ~Copyable {
         switch byte {
         case UInt8(ascii: "\""): raw("\\\"")
         case UInt8(ascii: "\\"): raw("\\\\")
+        case 0x08: raw("\\b")
+        case 0x0C: raw("\\f")
         case 0x0A: raw("\\n")
         case 0x0D: raw("\\r")
         case 0x09: raw("\\t")
