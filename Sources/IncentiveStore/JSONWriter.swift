@@ -10,9 +10,14 @@ import OpenSSLCrypto
 /// small appends, and each `Array` append checks uniqueness and capacity through generic code
 /// (a tenth of a page). Noncopyable, so the buffer has exactly one owner and is freed once.
 public struct JSONWriter: ~Copyable {
-    private var start: UnsafeMutableRawPointer
-    private var capacity: Int
-    public private(set) var count = 0
+    // Usable from inline code: the small writes below are inlined into the feed page's loop
+    // (called across the module boundary they were a twentieth of a page).
+    @usableFromInline var start: UnsafeMutableRawPointer
+    @usableFromInline var capacity: Int
+    @usableFromInline var length = 0
+
+    /// Bytes written so far.
+    public var count: Int { length }
 
     public init(reservingCapacity capacity: Int) {
         self.capacity = max(capacity, 64)
@@ -23,7 +28,7 @@ public struct JSONWriter: ~Copyable {
 
     /// The text so far, valid during `body`.
     public func withBytes<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
-        try body(UnsafeRawBufferPointer(start: start, count: count))
+        try body(UnsafeRawBufferPointer(start: start, count: length))
     }
 
     /// The finished text as an array.
@@ -32,16 +37,19 @@ public struct JSONWriter: ~Copyable {
     }
 
     /// Punctuation and literals, written as given.
+    @inlinable
     public mutating func raw(_ text: StaticString) {
         append(UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 
     /// Bytes the caller knows need no escape inside a string it is writing.
+    @inlinable
     public mutating func rawBytes(_ value: UnsafeRawBufferPointer) {
         append(value)
     }
 
     /// `"name":`
+    @inlinable
     public mutating func key(_ name: StaticString) {
         append(UInt8(ascii: "\""))
         raw(name)
@@ -56,6 +64,7 @@ public struct JSONWriter: ~Copyable {
     }
 
     /// A JSON string of UTF-8 bytes, or `null`.
+    @inlinable
     public mutating func string(utf8 value: UnsafeRawBufferPointer?) {
         guard let value else { return raw("null") }
         append(UInt8(ascii: "\""))
@@ -101,11 +110,13 @@ public struct JSONWriter: ~Copyable {
         append(UInt8(ascii: "]"))
     }
 
-    private static func needsEscape(_ byte: UInt8) -> Bool {
+    @usableFromInline
+    static func needsEscape(_ byte: UInt8) -> Bool {
         byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
     }
 
-    private mutating func escaped(_ byte: UInt8) {
+    @usableFromInline
+    mutating func escaped(_ byte: UInt8) {
         switch byte {
         case UInt8(ascii: "\""): raw("\\\"")
         case UInt8(ascii: "\\"): raw("\\\\")
@@ -124,30 +135,37 @@ public struct JSONWriter: ~Copyable {
     }
 
     private mutating func appendBase64URL(_ data: UnsafeRawBufferPointer) {
-        let length = Base64URL.encodedCount(data.count)
-        reserve(length)
-        count += Base64URL.encode(data, into: UnsafeMutableRawBufferPointer(start: start + count, count: length))
+        let encoded = Base64URL.encodedCount(data.count)
+        reserve(encoded)
+        length += Base64URL.encode(data, into: UnsafeMutableRawBufferPointer(start: start + length, count: encoded))
     }
 
-    private mutating func append(_ byte: UInt8) {
+    @inlinable
+    mutating func append(_ byte: UInt8) {
         reserve(1)
-        start.storeBytes(of: byte, toByteOffset: count, as: UInt8.self)
-        count += 1
+        start.storeBytes(of: byte, toByteOffset: length, as: UInt8.self)
+        length += 1
     }
 
-    private mutating func append(_ bytes: UnsafeRawBufferPointer) {
+    @inlinable
+    mutating func append(_ bytes: UnsafeRawBufferPointer) {
         guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
         reserve(bytes.count)
-        (start + count).copyMemory(from: source, byteCount: bytes.count)
-        count += bytes.count
+        (start + length).copyMemory(from: source, byteCount: bytes.count)
+        length += bytes.count
     }
 
     /// Room for `extra` more bytes, doubling the buffer when it is short.
-    private mutating func reserve(_ extra: Int) {
-        guard count + extra > capacity else { return }
-        let grown = max(capacity * 2, count + extra)
+    @inlinable
+    mutating func reserve(_ extra: Int) {
+        if length + extra > capacity { grow(toHold: extra) }
+    }
+
+    @usableFromInline
+    mutating func grow(toHold extra: Int) {
+        let grown = max(capacity * 2, length + extra)
         let moved = UnsafeMutableRawPointer.allocate(byteCount: grown, alignment: 1)
-        moved.copyMemory(from: start, byteCount: count)
+        moved.copyMemory(from: start, byteCount: length)
         start.deallocate()
         start = moved
         capacity = grown

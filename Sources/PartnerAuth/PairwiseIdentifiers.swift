@@ -13,9 +13,11 @@ public final class PairwiseIdentifiers {
     private static let identifierLength = 15
 
     private let mac: HMACSHA256Session
-    private let clientID: [UInt8]
-    /// The message being MACed, reused from one id to the next.
-    private var message: [UInt8] = []
+    /// `"\n"` and the client id: the end of every message MACed here.
+    private let suffix: [UInt8]
+    /// The message being MACed, reused from one id to the next (a buffer of its own: as an array,
+    /// its appends were a tenth of the MACing).
+    private var message = UnsafeMutableRawBufferPointer.allocate(byteCount: 256, alignment: 1)
     private let code = UnsafeMutableRawBufferPointer.allocate(byteCount: SHA256.byteCount, alignment: 1)
     private let lastSubject = UnsafeMutableRawBufferPointer.allocate(byteCount: SHA256.byteCount, alignment: 1)
     private var lastUserID: [UInt8] = []
@@ -23,11 +25,11 @@ public final class PairwiseIdentifiers {
 
     init(key: HMACSHA256Key, clientID: String) {
         mac = key.session()
-        self.clientID = Array(clientID.utf8)
-        message.reserveCapacity(256)
+        suffix = Array("\n\(clientID)".utf8)
     }
 
     deinit {
+        message.deallocate()
         code.deallocate()
         lastSubject.deallocate()
     }
@@ -41,12 +43,8 @@ public final class PairwiseIdentifiers {
     /// the next call of this method.
     public func subjectBytes(ofUTF8 userID: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
         let subject = UnsafeRawBufferPointer(rebasing: lastSubject[..<Self.subjectLength])
-        if hasLastSubject, lastUserID.elementsEqual(userID) { return subject }
-        message.removeAll(keepingCapacity: true)
-        message.append(contentsOf: userID)
-        message.append(UInt8(ascii: "\n"))
-        message.append(contentsOf: clientID)
-        message.withUnsafeBytes { mac.authenticationCode(of: $0, into: lastSubject) }
+        if hasLastSubject, lastUserID.withUnsafeBytes({ $0.elementsEqual(userID) }) { return subject }
+        mac.authenticationCode(of: message(kind: nil, userID), into: lastSubject)
         lastUserID.removeAll(keepingCapacity: true)
         lastUserID.append(contentsOf: userID)
         hasLastSubject = true
@@ -57,13 +55,30 @@ public final class PairwiseIdentifiers {
     /// until the next call of this method. The id a partner sees is `kind_` and their base64url,
     /// which the feed writes in place.
     public func identifierMAC(of value: UnsafeRawBufferPointer, kind: StaticString) -> UnsafeRawBufferPointer {
-        message.removeAll(keepingCapacity: true)
-        message.append(contentsOf: UnsafeRawBufferPointer(start: kind.utf8Start, count: kind.utf8CodeUnitCount))
-        message.append(UInt8(ascii: "\n"))
-        message.append(contentsOf: value)
-        message.append(UInt8(ascii: "\n"))
-        message.append(contentsOf: clientID)
-        message.withUnsafeBytes { mac.authenticationCode(of: $0, into: code) }
+        mac.authenticationCode(of: message(kind: kind, value), into: code)
         return UnsafeRawBufferPointer(rebasing: code[..<Self.identifierLength])
+    }
+
+    /// `kind` and a newline (for ids), `value` and the suffix, joined in `message`.
+    private func message(kind: StaticString?, _ value: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+        let prefix = kind.map { UnsafeRawBufferPointer(start: $0.utf8Start, count: $0.utf8CodeUnitCount) }
+        let length = (prefix.map { $0.count + 1 } ?? 0) + value.count + suffix.count
+        if length > message.count {
+            message.deallocate()
+            message = .allocate(byteCount: max(length, 2 * message.count), alignment: 1)
+        }
+        var written = 0
+        func put(_ part: UnsafeRawBufferPointer) {
+            UnsafeMutableRawBufferPointer(rebasing: message[written...]).copyMemory(from: part)
+            written += part.count
+        }
+        if let prefix {
+            put(prefix)
+            message[written] = UInt8(ascii: "\n")
+            written += 1
+        }
+        put(value)
+        suffix.withUnsafeBytes(put)
+        return UnsafeRawBufferPointer(rebasing: message[..<length])
     }
 }
