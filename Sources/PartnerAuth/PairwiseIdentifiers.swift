@@ -16,8 +16,8 @@ public final class PairwiseIdentifiers {
     /// `"\n"` and the client id: the end of every message MACed here.
     private let suffix: [UInt8]
     /// The message being MACed, reused from one id to the next (a buffer of its own: as an array,
-    /// its appends were a tenth of the MACing).
-    private var message = UnsafeMutableRawBufferPointer.allocate(byteCount: 256, alignment: 1)
+    /// its appends were a tenth of the MACing); longer messages get a buffer of their own.
+    private let message = UnsafeMutableRawBufferPointer.allocate(byteCount: 512, alignment: 1)
     private let code = UnsafeMutableRawBufferPointer.allocate(byteCount: SHA256.byteCount, alignment: 1)
     private let lastSubject = UnsafeMutableRawBufferPointer.allocate(byteCount: SHA256.byteCount, alignment: 1)
     private var lastUserID: [UInt8] = []
@@ -44,7 +44,7 @@ public final class PairwiseIdentifiers {
     public func subjectBytes(ofUTF8 userID: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
         let subject = UnsafeRawBufferPointer(rebasing: lastSubject[..<Self.subjectLength])
         if hasLastSubject, lastUserID.withUnsafeBytes({ $0.elementsEqual(userID) }) { return subject }
-        mac.authenticationCode(of: message(kind: nil, userID), into: lastSubject)
+        withMessage(kind: nil, userID) { mac.authenticationCode(of: $0, into: lastSubject) }
         lastUserID.removeAll(keepingCapacity: true)
         lastUserID.append(contentsOf: userID)
         hasLastSubject = true
@@ -55,30 +55,34 @@ public final class PairwiseIdentifiers {
     /// until the next call of this method. The id a partner sees is `kind_` and their base64url,
     /// which the feed writes in place.
     public func identifierMAC(of value: UnsafeRawBufferPointer, kind: StaticString) -> UnsafeRawBufferPointer {
-        mac.authenticationCode(of: message(kind: kind, value), into: code)
+        withMessage(kind: kind, value) { mac.authenticationCode(of: $0, into: code) }
         return UnsafeRawBufferPointer(rebasing: code[..<Self.identifierLength])
     }
 
-    /// `kind` and a newline (for ids), `value` and the suffix, joined in `message`.
-    private func message(kind: StaticString?, _ value: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+    /// `kind` and a newline (for ids), `value` and the suffix, joined.
+    private func withMessage(kind: StaticString?, _ value: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) -> Void) {
         let prefix = kind.map { UnsafeRawBufferPointer(start: $0.utf8Start, count: $0.utf8CodeUnitCount) }
         let length = (prefix.map { $0.count + 1 } ?? 0) + value.count + suffix.count
-        if length > message.count {
-            message.deallocate()
-            message = .allocate(byteCount: max(length, 2 * message.count), alignment: 1)
+        guard length <= message.count else {
+            return withUnsafeTemporaryAllocation(byteCount: length, alignment: 1) { join(prefix, value, into: $0, body) }
         }
+        join(prefix, value, into: message, body)
+    }
+
+    private func join(_ prefix: UnsafeRawBufferPointer?, _ value: UnsafeRawBufferPointer, into buffer: UnsafeMutableRawBufferPointer,
+                      _ body: (UnsafeRawBufferPointer) -> Void) {
         var written = 0
         func put(_ part: UnsafeRawBufferPointer) {
-            UnsafeMutableRawBufferPointer(rebasing: message[written...]).copyMemory(from: part)
+            UnsafeMutableRawBufferPointer(rebasing: buffer[written...]).copyMemory(from: part)
             written += part.count
         }
         if let prefix {
             put(prefix)
-            message[written] = UInt8(ascii: "\n")
+            buffer[written] = UInt8(ascii: "\n")
             written += 1
         }
         put(value)
         suffix.withUnsafeBytes(put)
-        return UnsafeRawBufferPointer(rebasing: message[..<length])
+        body(UnsafeRawBufferPointer(rebasing: buffer[..<written]))
     }
 }
