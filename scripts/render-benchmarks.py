@@ -139,7 +139,7 @@ AREAS = [
         "service's own triggers fill its feed index with 250,000 rows: 2,500 pages of 100.",
         "Each call is `GET /v1/achievements?limit=100` (with `since=` past page 1) with a client-credentials "
         "token: the full bearer check and an audit row per call, wrk -t2 over HTTPS keep-alive. Reference: the "
-        "server's page query (grant check included) straight on SQLite from Python's `sqlite3`, one "
+        "server's page query (on the feed index, which holds only rows of active grants) straight on SQLite from Python's `sqlite3`, one "
         "connection, no HTTP. Cost ratio = page-1 rate ÷ deepest-page rate (1.0 = no growth).",
         "Pages measured: 1, 100 (rows 9,901–10,000) and the last full page. **Why not page 10,000:** issue 5 "
         "sizes the store at 1,000,000 achievements, where the partner's feed ends at page 2,500. Page 10,000 "
