@@ -93,7 +93,7 @@ func buildRouter(configuration: AppConfiguration, services: AppServices) throws 
                                              audit: audit, rateLimitAudit: services.rateLimitAudit, limiter: services.partnerLimiter))
     MetricsController(jobs: services.jobs, achievements: AchievementRepository(database: services.database), audit: services.audit)
         .addRoutes(to: api)
-    PartnerFeedController(partners: services.partners, tokens: services.tokens, feed: PartnerFeed(database: services.database),
+    PartnerFeedController(tokens: services.tokens, feed: PartnerFeed(database: services.database),
                           cursors: services.feedCursors, origin: services.origin).addRoutes(to: api)
     // Compact JSON: the generator pretty-prints by default, which only adds bytes and encoding time.
     try services.apiHandler.registerHandlers(

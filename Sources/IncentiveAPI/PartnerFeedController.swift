@@ -11,10 +11,10 @@ import PartnerAuth
 /// rows' SQLite buffers. The spec is still its contract (the contract test checks every answer
 /// against it).
 ///
-/// `CredentialMiddleware` has already authenticated the partner and taken its quota (answering 429
-/// itself); it adds the quota headers and the audit row to whatever this answers.
+/// `CredentialMiddleware` has already authenticated the partner (its bearer check found the client
+/// enabled) and taken its quota (answering 429 itself); it adds the quota headers and the audit row
+/// to whatever this answers.
 struct PartnerFeedController<Context: RequestContext> {
-    let partners: PartnerRegistry
     let tokens: TokenService
     let feed: PartnerFeed
     let cursors: FeedCursor
@@ -26,13 +26,12 @@ struct PartnerFeedController<Context: RequestContext> {
 
     func page(_ request: Request) throws -> Response {
         let identity = try RequestIdentity.requirePartner()
-        guard let partner = try partners.find(identity.clientID) else { throw APIProblem.invalidToken("unknown client") }
         let query = request.uri.queryParameters
         let limit = try ListCursor.limit(Self.limit(query["limit"]))
         let binding = FeedCursor.Binding(clientID: identity.clientID, grantID: identity.grantID, since: query["since"].map(String.init))
         let after = try position(cursor: query["cursor"].map(String.init), binding: binding)
-        var page = PartnerFeedPage(limit: limit, ids: tokens.pairwiseIdentifiers(for: partner.clientId))
-        try feed.page(partner: partner, userID: identity.userID, after: after, limit: limit + 1) { try page.add($0) }
+        var page = PartnerFeedPage(limit: limit, ids: tokens.pairwiseIdentifiers(for: identity.clientID))
+        try feed.page(clientID: identity.clientID, userID: identity.userID, after: after, limit: limit + 1) { try page.add($0) }
         RequestIdentity.rowsReturned?.set(page.rows)
         let nextCursor = page.hasMore ? cursors.issue(after: page.lastSequence, for: binding) : nil
         let body = page.finish(nextCursor: nextCursor, allocator: ByteBufferAllocator())

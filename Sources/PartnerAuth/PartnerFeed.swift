@@ -12,20 +12,20 @@ public struct PartnerFeed: Sendable {
         self.database = database
     }
 
-    /// Hands `row` each achievement after `sequence` the partner may see now, at most `limit`, read
+    /// Hands `row` each achievement after `sequence` the partner `clientID` may see now, at most `limit`, read
     /// from its feed index (DESIGN §5). The index holds exactly the rows of active grants: the
     /// triggers that keep it run in the transaction that grants or revokes, so a revoke takes the
     /// user's rows out before it commits (a check of the grant on every row here, once kept as a
     /// second guard, was a sixth of the page query). At most 201 rows on an index range, so it runs on the
     /// calling thread (`readNow`), stepping the statement itself so that `row` reads SQLite's buffers.
     public func page(
-        partner: PartnerRecord, userID: String?, after sequence: Int64, limit: Int, row: (PartnerFeedColumns) throws -> Void
+        clientID: String, userID: String?, after sequence: Int64, limit: Int, row: (PartnerFeedColumns) throws -> Void
     ) throws {
         var sql = """
             SELECT \(PartnerFeedColumns.selectList) FROM partnerFeedEntry entry JOIN achievement ON achievement.seq = entry.seq
             WHERE entry.clientId = ? AND entry.seq > ?
             """
-        var arguments: StatementArguments = [partner.clientId, sequence]
+        var arguments: StatementArguments = [clientID, sequence]
         if let userID {
             sql += " AND entry.userId = ?"
             arguments += [userID]

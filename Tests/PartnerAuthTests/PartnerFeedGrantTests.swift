@@ -43,7 +43,7 @@ struct PartnerFeedGrantTests {
 
     static func users(_ feed: PartnerFeed, _ partner: PartnerRecord, userID: String? = nil) throws -> [String] {
         var users: [String] = []
-        try feed.page(partner: partner, userID: userID, after: 0, limit: 100) { row in
+        try feed.page(clientID: partner.clientId, userID: userID, after: 0, limit: 100) { row in
             users.append(String(decoding: row.text(.userId)!, as: UTF8.self))
         }
         return users
