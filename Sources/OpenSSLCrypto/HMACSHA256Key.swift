@@ -1,96 +1,55 @@
 import COpenSSL
-import Synchronization
 
-/// An HMAC-SHA-256 key prepared once, for keys that MAC many short messages (pairwise ids, three
-/// hundred per feed page). The one-shot `HMAC()` fetches the algorithm and schedules the key on
-/// every call; copying a keyed `EVP_MAC` context per message allocated and freed a digest context
-/// each time. Here keyed contexts are kept in a pool and re-armed with `EVP_MAC_init` without a
-/// key, which restores the prepared key state in place (`HMACSHA256Session`). OpenSSL 3.0.0 to
-/// 3.0.2 ignored such a re-arm (openssl/openssl#17811): each key checks once that it works and
-/// otherwise copies the keyed context per message.
+/// An HMAC-SHA-256 key (RFC 2104) prepared once, for keys that MAC many short messages (pairwise
+/// ids, three hundred per feed page; API keys, tokens and cursors on every call). The key's inner
+/// and outer SHA-256 states, after the padded key block, are computed once; each message resumes
+/// copies of them, so a short message costs two compressions and no allocation. Through EVP_MAC
+/// (pooled keyed contexts, re-armed per message) the provider dispatch of every call cost more than
+/// the hashing: 164 against 96 ns for a 40-byte message on this machine.
 ///
-/// `@unchecked Sendable`: `keyed` is only read (duplicated) under `lock`; a pooled context is used
-/// by one caller at a time, taken out of `pool` and put back under its lock; all are freed in `deinit`.
-public final class HMACSHA256Key: @unchecked Sendable {
-    private let keyed: OpaquePointer
-    private let lock = Mutex(())
-    private let pool = Mutex<[PooledContext]>([])
-    /// More idle contexts than threads that MAC at once would only hold memory.
-    private let keptIdle = 16
-    /// Whether `EVP_MAC_init` without a key restores the keyed state on this OpenSSL.
-    let rearmsInPlace: Bool
+/// Two plain C structs, only ever copied from: safe to share between threads. A class, so that
+/// the types that hold a key stay small (as a struct of 224 bytes, returning one from an async
+/// function crashed a debug build).
+public final class HMACSHA256Key: Sendable {
+    private static let blockSize = 64
+    private let inner: SHA256_CTX
+    private let outer: SHA256_CTX
 
     public init(_ key: [UInt8]) {
-        guard let mac = EVP_MAC_fetch(nil, "HMAC", nil) else {
-            fatalError("OpenSSL provides no HMAC: \(OpenSSLError.drainErrorQueue())")
-        }
-        defer { EVP_MAC_free(mac) }
-        guard let context = EVP_MAC_CTX_new(mac) else { fatalError("EVP_MAC_CTX_new failed") }
-        let initialised = OSSL_MAC_PARAM_DIGEST.withCString { name in
-            "SHA256".withCString { digest in
-                var parameters = [OSSL_PARAM_construct_utf8_string(name, UnsafeMutablePointer(mutating: digest), 0),
-                                  OSSL_PARAM_construct_end()]
-                return key.withUnsafeBufferPointer { EVP_MAC_init(context, $0.baseAddress, $0.count, &parameters) }
-            }
-        }
-        precondition(initialised == 1, "HMAC-SHA-256 key setup failed: \(OpenSSLError.drainErrorQueue())")
-        keyed = context
-        rearmsInPlace = Self.rearmsInPlace(context, key: key)
-    }
-
-    /// MACs a probe twice on one copy of the keyed context and compares with the one-shot HMAC.
-    private static func rearmsInPlace(_ keyed: OpaquePointer, key: [UInt8]) -> Bool {
-        guard let probe = EVP_MAC_CTX_dup(keyed) else { return false }
-        defer { EVP_MAC_CTX_free(probe) }
-        let message = Array("re-arm probe".utf8)
-        let expected = HMACSHA256.authenticationCode(for: message, key: key)
-        return (0..<2).allSatisfy { _ in
-            message.withUnsafeBytes { HMACSHA256Session.authenticationCode(on: probe, rearming: true, $0) } == expected
-        }
-    }
-
-    deinit {
-        pool.withLock { $0.forEach { EVP_MAC_CTX_free($0.context) } }
-        EVP_MAC_CTX_free(keyed)
+        // A key longer than a block is replaced by its hash (RFC 2104 §2).
+        var block = key.count > Self.blockSize ? SHA256.hash(key) : key
+        block += [UInt8](repeating: 0, count: Self.blockSize - block.count)
+        inner = Self.state(absorbing: block.map { $0 ^ 0x36 })
+        outer = Self.state(absorbing: block.map { $0 ^ 0x5c })
     }
 
     public func authenticationCode(for message: [UInt8]) -> [UInt8] {
-        session().authenticationCode(for: message)
+        message.withUnsafeBytes(authenticationCode(of:))
     }
 
     public func authenticationCode(of message: UnsafeRawBufferPointer) -> [UInt8] {
-        session().authenticationCode(of: message)
-    }
-
-    /// One context for many messages in a row (a feed page's ids): the pool's lock is taken once
-    /// for them all instead of twice per message, where two threads MACing at once contended.
-    public func session() -> HMACSHA256Session {
-        HMACSHA256Session(key: self, context: takeContext())
-    }
-
-    func giveBack(_ context: OpaquePointer) {
-        let kept = pool.withLock { idle in
-            guard idle.count < keptIdle else { return false }
-            idle.append(PooledContext(context: context))
-            return true
+        [UInt8](unsafeUninitializedCapacity: SHA256.byteCount) { mac, written in
+            authenticationCode(of: message, into: UnsafeMutableRawBufferPointer(mac))
+            written = SHA256.byteCount
         }
-        if !kept { EVP_MAC_CTX_free(context) }
     }
 
-    private func takeContext() -> OpaquePointer {
-        if let pooled = pool.withLock({ $0.popLast() }) { return pooled.context }
-        return copyOfKeyed()
+    /// MACs `message` into the first 32 bytes of `mac`, for callers that MAC many short messages
+    /// and keep only part of each code (pairwise ids): no array per code.
+    public func authenticationCode(of message: UnsafeRawBufferPointer, into mac: UnsafeMutableRawBufferPointer) {
+        precondition(mac.count >= SHA256.byteCount, "room for an HMAC-SHA-256")
+        let digest = mac.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        var state = inner
+        let innerDone = shim_SHA256_Update(&state, message.baseAddress, message.count) == 1 && shim_SHA256_Final(digest, &state) == 1
+        state = outer
+        let outerDone = shim_SHA256_Update(&state, digest, SHA256.byteCount) == 1 && shim_SHA256_Final(digest, &state) == 1
+        precondition(innerDone && outerDone, "HMAC-SHA-256 failed")
     }
 
-    /// A new context in the keyed state; the caller frees it (or gives it back).
-    func copyOfKeyed() -> OpaquePointer {
-        guard let context = lock.withLock({ _ in EVP_MAC_CTX_dup(keyed) }) else { fatalError("EVP_MAC_CTX_dup failed") }
-        return context
+    private static func state(absorbing block: [UInt8]) -> SHA256_CTX {
+        var state = SHA256_CTX()
+        let done = shim_SHA256_Init(&state) == 1 && block.withUnsafeBytes { shim_SHA256_Update(&state, $0.baseAddress, $0.count) } == 1
+        precondition(done, "SHA-256 failed")
+        return state
     }
-}
-
-/// An idle keyed context in the pool. `@unchecked Sendable`: whoever takes one out of the pool
-/// owns it alone until it gives it back, so it is never used from two threads at once.
-private struct PooledContext: @unchecked Sendable {
-    let context: OpaquePointer
 }

@@ -2,7 +2,7 @@ import OpenSSLCrypto
 
 /// The ids one partner sees (DESIGN §5): a user's stable pseudonym, and achievement and event ids
 /// that are stable for that partner and different for every other, so two partners cannot join
-/// their views. One instance serves a run of ids (a feed page), on one HMAC session, and keeps
+/// their views. One instance serves a run of ids (a feed page) and keeps
 /// the last subject it made: consecutive rows of a page are often one user's. Not `Sendable`.
 ///
 /// A page makes about three hundred ids, so the bytes methods hand back views of buffers this
@@ -12,7 +12,7 @@ public final class PairwiseIdentifiers {
     private static let subjectLength = 18
     private static let identifierLength = 15
 
-    private let mac: HMACSHA256Session
+    private let mac: HMACSHA256Key
     /// `"\n"` and the client id: the end of every message MACed here.
     private let suffix: [UInt8]
     /// The message being MACed, reused from one id to the next (a buffer of its own: as an array,
@@ -24,7 +24,7 @@ public final class PairwiseIdentifiers {
     private var hasLastSubject = false
 
     init(key: HMACSHA256Key, clientID: String) {
-        mac = key.session()
+        mac = key
         suffix = Array("\n\(clientID)".utf8)
     }
 

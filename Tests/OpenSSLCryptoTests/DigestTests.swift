@@ -32,16 +32,25 @@ struct DigestTests {
         #expect(prepared.authenticationCode(for: Array((message + ".").utf8)) != mac)
     }
 
-    @Test("one HMAC session MACs messages of any length in a row, each as the one-shot HMAC does")
-    func sessionReuse() {
-        let key = [UInt8](repeating: 0x0b, count: 20)
-        let session = HMACSHA256Key(key).session()
-        for length in [0, 1, 55, 56, 64, 65, 200, 3] {
-            let message = [UInt8](repeating: UInt8(length & 0xFF), count: length)
-            #expect(session.authenticationCode(for: message) == HMACSHA256.authenticationCode(for: message, key: key), "\(length)")
+    @Test("a prepared key MACs messages of every length in a row, as the one-shot HMAC does, for keys of every length")
+    func preparedKeyReuse() {
+        var generator = SystemRandomNumberGenerator()
+        for keyLength in [0, 1, 20, 32, 63, 64, 65, 131, 200] {
+            let key = (0..<keyLength).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            let prepared = HMACSHA256Key(key)
+            for length in Array(0...200) + [1_000, 70_000, 3] {
+                let message = (0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }
+                let expected = HMACSHA256.authenticationCode(for: message, key: key)
+                #expect(prepared.authenticationCode(for: message) == expected, "key \(keyLength), message \(length)")
+                var into = [UInt8](repeating: 0xEE, count: 40)
+                message.withUnsafeBytes { bytes in into.withUnsafeMutableBytes { prepared.authenticationCode(of: bytes, into: $0) } }
+                #expect(Array(into.prefix(32)) == expected && into.suffix(8).allSatisfy { $0 == 0xEE })
+            }
         }
-        // RFC 4231 case 1 after all of those: the key state was restored every time.
-        #expect(session.authenticationCode(for: Array("Hi There".utf8)).hex == "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7")
+        // RFC 4231 case 1 after all of those: the key's states are never changed by a message.
+        let rfc = HMACSHA256Key([UInt8](repeating: 0x0b, count: 20))
+        _ = rfc.authenticationCode(for: Array(repeating: 1, count: 500))
+        #expect(rfc.authenticationCode(for: Array("Hi There".utf8)).hex == "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7")
     }
 
     @Test("PBKDF2-HMAC-SHA256 vectors of RFC 7914 §11 and the common 'password'/'salt' set", arguments: [
