@@ -1,6 +1,6 @@
 public import Foundation
 import GRDB
-public import IncentiveEngine
+import IncentiveEngine
 
 /// The app's view of a user's rewards and progress.
 public struct AchievementRepository: Sendable {
