@@ -20,6 +20,8 @@
 #              TRIES (measure a run again while other processes disturbed it, default 3 tries),
 #              FULL_ROUNDS (rounds of the full-handshake comparison, ours then nginx, default 3; the
 #              target figure is the median of each server's rounds: single runs varied by a fifth),
+#              KEEPALIVE_ROUNDS (rounds of the four keep-alive runs behind the TLS cost ratio, default 3;
+#              each rate is the median of its rounds),
 #              IDLE_WAIT (seconds to wait for idle CPUs before each try, default 120),
 #              BENCH_RESULTS (a file: also append machine-readable results, see scripts/bench-lib.sh).
 # Exits 0 when everything ran (even if a target is missed); non-zero if a server fails to
@@ -33,6 +35,7 @@ CONNECTIONS=${CONNECTIONS:-16}
 SCRATCH=${SCRATCH:-.build-release}
 TRIES=${TRIES:-3}
 FULL_ROUNDS=${FULL_ROUNDS:-3}
+KEEPALIVE_ROUNDS=${KEEPALIVE_ROUNDS:-3}
 IDLE_WAIT=${IDLE_WAIT:-120}
 BODY='{"status":"ok"}'
 
@@ -324,10 +327,31 @@ printf '\nfull handshakes/s by round (ours / nginx): %s; medians %s / %s\n' \
     "$RPS_ours_full" "$RPS_nginx_full"
 measure run ours_plain_new ours-plain "$PID_ours_plain" "$URL_ours_plain" -H 'Connection: close'
 measure run nginx_plain_new nginx "$PID_nginx" "$URL_nginx_plain" -H 'Connection: close'
-measure run ours_https ours-https "$PID_ours_https" "$URL_ours_https"
-measure run nginx_https nginx "$PID_nginx" "$URL_nginx_https"
-measure run ours_plain ours-plain "$PID_ours_plain" "$URL_ours_plain"
-measure run nginx_plain nginx "$PID_nginx" "$URL_nginx_plain"
+# The TLS cost ratio, in rounds of the four keep-alive runs; each rate is the median of its rounds
+# (single runs of one server varied by a fifth, and the ratio divides two of them).
+declare -A KA_RATES KA_CORES
+for ((round = 1; round <= KEEPALIVE_ROUNDS; round++)); do
+    measure run ours_https ours-https "$PID_ours_https" "$URL_ours_https"
+    measure run ours_plain ours-plain "$PID_ours_plain" "$URL_ours_plain"
+    measure run nginx_https nginx "$PID_nginx" "$URL_nginx_https"
+    measure run nginx_plain nginx "$PID_nginx" "$URL_nginx_plain"
+    for key in ours_https ours_plain nginx_https nginx_plain; do
+        rps=RPS_$key cores=CORES_$key
+        KA_RATES[$key]+="${!rps} " KA_CORES[$key]+="${!cores} "
+    done
+done
+for key in ours_https ours_plain nginx_https nginx_plain; do
+    # shellcheck disable=SC2086 # lists of numbers
+    printf -v "RPS_$key" '%s' "$(median ${KA_RATES[$key]})"
+    # shellcheck disable=SC2086
+    printf -v "CORES_$key" '%s' "$(median ${KA_CORES[$key]})"
+done
+printf '\nkeep-alive req/s by round (ours HTTPS / plain, nginx HTTPS / plain): %s\n' "$(
+    read -ra oh <<<"${KA_RATES[ours_https]}"; read -ra op <<<"${KA_RATES[ours_plain]}"
+    read -ra nh <<<"${KA_RATES[nginx_https]}"; read -ra np <<<"${KA_RATES[nginx_plain]}"
+    for ((i = 0; i < KEEPALIVE_ROUNDS; i++)); do
+        printf '%.0f / %.0f, %.0f / %.0f;  ' "${oh[i]}" "${op[i]}" "${nh[i]}" "${np[i]}"
+    done)"
 
 # --- 6. Report ---------------------------------------------------------------------------------
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "n/a" || b == "n/a" || b + 0 == 0) print "n/a"; else printf "%.2f", a / b }'; }
@@ -431,6 +455,10 @@ if [[ -n ${BENCH_RESULTS:-} ]]; then
 
     bench_note tls "wrk -t$THREADS -c$CONNECTIONS (and $CONNECTIONS parallel openssl s_time), $DURATION measured after $WARMUP warm-up per run; $NGINX with worker_processes 2."
     bench_note tls "Full handshakes with a request each, $FULL_ROUNDS alternating rounds (ours / nginx per second): $(for ((i = 0; i < FULL_ROUNDS; i++)); do printf '%.0f / %.0f; ' "${FULL_ROUNDS_ours[i]}" "${FULL_ROUNDS_nginx[i]}"; done | sed 's/; $//'). The table gives each server's median round."
+    bench_note tls "Keep-alive runs behind the TLS cost ratio, $KEEPALIVE_ROUNDS rounds (ours HTTPS / plain, nginx HTTPS / plain per second): $(
+        read -ra oh <<<"${KA_RATES[ours_https]}"; read -ra op <<<"${KA_RATES[ours_plain]}"
+        read -ra nh <<<"${KA_RATES[nginx_https]}"; read -ra np <<<"${KA_RATES[nginx_plain]}"
+        for ((i = 0; i < KEEPALIVE_ROUNDS; i++)); do printf '%.0f / %.0f, %.0f / %.0f; ' "${oh[i]}" "${op[i]}" "${nh[i]}" "${np[i]}"; done | sed 's/; $//'). The table gives each rate's median round."
     bench_note tls "Negotiated: ours ${TLS_USED[ours_https]:-?}; nginx ${TLS_USED[nginx_https]:-?}. Response head: ours ${HEAD_BYTES[ours_https]} bytes, nginx ${HEAD_BYTES[nginx_https]} bytes (same 15-byte body)."
     max_other=0
     for key in ours_new nginx_new ours_full nginx_full ours_plain_new nginx_plain_new ours_https nginx_https ours_plain nginx_plain; do

@@ -39,7 +39,12 @@ AREAS = [
         "cost ratios of 0.60 and 0.83 (nginx 0.73 and 0.75) and full-handshake ratios of 0.88 and 0.94; on "
         "2026-11-30 single 6 s full-handshake runs of one binary gave 1,205 to 1,587/s. So the full-handshake "
         "figure is measured in `FULL_ROUNDS` (3) alternating rounds, ours then nginx, and the table gives each "
-        "server's median round (every round is listed below). Judge the cost-ratio target over several runs.",
+        "server's median round (every round is listed below). Likewise the four keep-alive runs behind the TLS "
+        "cost ratio run in `KEEPALIVE_ROUNDS` (3) rounds and each rate is its median round (since 2026-11-30; "
+        "before, one run each, and nginx's keep-alive HTTPS alone ranged from 75,000 to 110,000 req/s between "
+        "runs, its cost ratio from 0.52 to 0.82). Per second of server CPU (below) our TLS costs less than "
+        "nginx's relative to plain HTTP (0.82 against 0.70 in one run); in requests per second the two ratios "
+        "depend on how much of the two cores wrk takes from each server, so judge the target over several runs.",
         "Where the time goes (perf and strace, 2026-11-30): until then every response left as two TLS records "
         "in two `write` calls (head, then body), each waking the client, because Hummingbird writes a body "
         "given as a closure (every OpenAPI response, and every response once `MetricsMiddleware` adds its "
