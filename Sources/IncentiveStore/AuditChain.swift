@@ -208,22 +208,27 @@ public struct AuditChain: Sendable {
     static func writeCanonicalForm(_ row: AuditRecord, to json: inout JSONWriter) {
         // Nearest, not down: SQLite hands back .532 as .531999...
         let milliseconds = Int64((row.at.timeIntervalSince1970 * 1000).rounded())
-        json.raw(#"{"address":"#); json.string(row.address)
-        json.raw(#","at":""#); json.integer(milliseconds); json.raw(#"""#)
-        json.raw(#","client_id":"#); json.string(row.clientId)
-        json.raw(#","detail":"#); json.string(row.detail)
-        json.raw(#","grant_id":"#); json.string(row.grantId)
-        json.raw(#","jti":"#); json.string(row.jti)
-        json.raw(#","outcome":"#); json.string(row.outcome)
-        json.raw(#","path":"#); json.string(row.path)
-        json.raw(#","request_id":"#); json.string(row.requestId)
-        json.raw(#","rows":"#); json.integer(row.rows)
-        json.raw(#","seq":"#); json.integer(row.seq)
-        json.raw(#","status":"#); json.integer(row.status)
-        json.raw(#","subject":"#); json.string(row.subject)
-        json.raw(#","type":"#); json.string(row.type)
-        json.raw(#","user_id":"#); json.string(row.userId)
+        let fields: [(name: StaticString, value: CanonicalValue)] = [
+            ("address", .text(row.address)), ("at", .text(String(milliseconds))), ("client_id", .text(row.clientId)),
+            ("detail", .text(row.detail)), ("grant_id", .text(row.grantId)), ("jti", .text(row.jti)), ("outcome", .text(row.outcome)),
+            ("path", .text(row.path)), ("request_id", .text(row.requestId)), ("rows", .number(row.rows.map(Int64.init))),
+            ("seq", .number(row.seq)), ("status", .number(row.status.map(Int64.init))), ("subject", .text(row.subject)),
+            ("type", .text(row.type)), ("user_id", .text(row.userId)),
+        ]
+        for (index, field) in fields.enumerated() {
+            json.raw(index == 0 ? "{" : ",")
+            json.key(field.name)
+            switch field.value {
+            case .text(let text): json.string(text)
+            case .number(let number): json.integer(number)
+            }
+        }
         json.raw("}")
+    }
+
+    private enum CanonicalValue {
+        case text(String?)
+        case number(Int64?)
     }
 }
 
