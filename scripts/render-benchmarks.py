@@ -135,7 +135,10 @@ AREAS = [
         "the calling thread over read-only connections of their own (`IncentiveDatabase.readNow`), the "
         "revocation checks are one cached statement, introspection verifies a JWT once instead of twice, and "
         "a token's signature and claims are verified once per token while its key stays in the ring "
-        "(`VerifiedTokenCache`; expiry and every revocation are still checked on every call).",
+        "(`VerifiedTokenCache`; expiry and every revocation are still checked on every call). Later that day "
+        "HMAC-SHA-256 (client secrets, API keys, refresh tokens, cursors, pairwise ids) stopped going through "
+        "`EVP_MAC` per message and resumes precomputed SHA-256 states instead (see the feed below), and the "
+        "resource call stopped reading the partner record the bearer check had already found enabled.",
     ]),
     ("feed", "Partner feed", "Feed", "`scripts/bench-achievements.sh`", [
         "Store seeded straight into SQLite by `Benchmarks/seed_achievements.py` after `incentives migrate`: "
