@@ -59,6 +59,7 @@ public struct IncentiveDatabase: Sendable {
         migrator.registerMigration("v9-achievement-tally", migrate: Schema.createAchievementTally)
         migrator.registerMigration("v10-program-generation", migrate: Schema.createProgramGeneration)
         migrator.registerMigration("v11-program-change-stamps", migrate: Schema.stampProgramChanges)
+        migrator.registerMigration("v12-feed-follows-every-grant-change", migrate: Schema.followEveryGrantChange)
         return migrator
     }
 }

@@ -33,7 +33,8 @@ public enum Base64URL {
     /// Writes the encoding of `input` at the start of `output`, which has room for it
     /// (`encodedCount`); returns its length. For writers that build their text as bytes.
     public static func encode(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) -> Int {
-        encode(input, into: output.bindMemory(to: UInt8.self))
+        precondition(output.count >= encodedCount(input.count), "room for the base64url of \(input.count) bytes")
+        return encode(input, into: output.bindMemory(to: UInt8.self))
     }
 
     private static func encode(contiguous input: UnsafeRawBufferPointer) -> String {

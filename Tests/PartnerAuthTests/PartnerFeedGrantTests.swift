@@ -41,6 +41,30 @@ struct PartnerFeedGrantTests {
         #expect(try Self.users(feed, a) == ["u1", "u2", "u1"])
     }
 
+    @Test("a grant deleted outright, or a revocation undone, moves the user's rows as a revoke and a grant do")
+    func deletesAndRestores() async throws {
+        let f = try await OAuthFixture()
+        try await Self.program(f, id: "p1")
+        let (a, _) = try await f.partners.create(name: "A", redirectURIs: [f.redirect], scopes: ["achievements:read"], programIDs: ["p1"])
+        let grant = try await f.tokens.grant(userID: "u1", partner: a, scopes: ["achievements:read"])
+        _ = try await f.tokens.grant(userID: "u2", partner: a, scopes: ["achievements:read"])
+        try await Self.award(f, user: "u1", id: "a1")
+        try await Self.award(f, user: "u2", id: "a2")
+        let feed = PartnerFeed(database: f.database)
+
+        try await f.tokens.revokeGrant(id: grant.id)
+        #expect(try Self.users(feed, a) == ["u2"])
+        try await f.database.writer.write { db in try db.execute(sql: #"UPDATE "grant" SET revokedAt = NULL WHERE id = ?"#, arguments: [grant.id]) }
+        #expect(try Self.users(feed, a) == ["u1", "u2"])
+
+        try await f.database.writer.write { db in
+            try db.execute(sql: "DELETE FROM refreshFamily WHERE grantId = ?", arguments: [grant.id])
+            try db.execute(sql: "DELETE FROM authorizationCode WHERE grantId = ?", arguments: [grant.id])
+            try db.execute(sql: #"DELETE FROM "grant" WHERE id = ?"#, arguments: [grant.id])
+        }
+        #expect(try Self.users(feed, a) == ["u2"])
+    }
+
     static func users(_ feed: PartnerFeed, _ partner: PartnerRecord, userID: String? = nil) throws -> [String] {
         var users: [String] = []
         try feed.page(clientID: partner.clientId, userID: userID, after: 0, limit: 100) { row in
