@@ -37,19 +37,19 @@ public struct JSONWriter: ~Copyable {
     }
 
     /// Punctuation and literals, written as given.
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func raw(_ text: StaticString) {
         append(UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 
     /// Bytes the caller knows need no escape inside a string it is writing.
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func rawBytes(_ value: UnsafeRawBufferPointer) {
         append(value)
     }
 
     /// `"name":`
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func key(_ name: StaticString) {
         append(UInt8(ascii: "\""))
         raw(name)
@@ -140,14 +140,14 @@ public struct JSONWriter: ~Copyable {
         length += Base64URL.encode(data, into: UnsafeMutableRawBufferPointer(start: start + length, count: encoded))
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     mutating func append(_ byte: UInt8) {
         reserve(1)
         start.storeBytes(of: byte, toByteOffset: length, as: UInt8.self)
         length += 1
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     mutating func append(_ bytes: UnsafeRawBufferPointer) {
         guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
         reserve(bytes.count)
@@ -156,7 +156,7 @@ public struct JSONWriter: ~Copyable {
     }
 
     /// Room for `extra` more bytes, doubling the buffer when it is short.
-    @inlinable
+    @inlinable @inline(__always)
     mutating func reserve(_ extra: Int) {
         if length + extra > capacity { grow(toHold: extra) }
     }

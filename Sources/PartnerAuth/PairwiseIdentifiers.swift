@@ -14,7 +14,7 @@ public final class PairwiseIdentifiers {
 
     private let mac: HMACSHA256Key
     /// `"\n"` and the client id: the end of every message MACed here.
-    private let suffix: [UInt8]
+    private let suffix: UnsafeMutableRawBufferPointer
     /// The message being MACed, reused from one id to the next (a buffer of its own: as an array,
     /// its appends were a tenth of the MACing); longer messages get a buffer of their own.
     private let message = UnsafeMutableRawBufferPointer.allocate(byteCount: 512, alignment: 1)
@@ -25,10 +25,13 @@ public final class PairwiseIdentifiers {
 
     init(key: HMACSHA256Key, clientID: String) {
         mac = key
-        suffix = Array("\n\(clientID)".utf8)
+        let text = Array("\n\(clientID)".utf8)
+        suffix = .allocate(byteCount: text.count, alignment: 1)
+        suffix.copyBytes(from: text)
     }
 
     deinit {
+        suffix.deallocate()
         message.deallocate()
         code.deallocate()
         lastSubject.deallocate()
@@ -71,18 +74,21 @@ public final class PairwiseIdentifiers {
 
     private func join(_ prefix: UnsafeRawBufferPointer?, _ value: UnsafeRawBufferPointer, into buffer: UnsafeMutableRawBufferPointer,
                       _ body: (UnsafeRawBufferPointer) -> Void) {
+        // Offsets passed inout rather than captured by a local function: a captured counter was
+        // checked for exclusive access at run time on every copy.
         var written = 0
-        func put(_ part: UnsafeRawBufferPointer) {
-            UnsafeMutableRawBufferPointer(rebasing: buffer[written...]).copyMemory(from: part)
-            written += part.count
-        }
         if let prefix {
-            put(prefix)
+            Self.copy(prefix, into: buffer, at: &written)
             buffer[written] = UInt8(ascii: "\n")
             written += 1
         }
-        put(value)
-        suffix.withUnsafeBytes(put)
+        Self.copy(value, into: buffer, at: &written)
+        Self.copy(UnsafeRawBufferPointer(suffix), into: buffer, at: &written)
         body(UnsafeRawBufferPointer(rebasing: buffer[..<written]))
+    }
+
+    private static func copy(_ part: UnsafeRawBufferPointer, into buffer: UnsafeMutableRawBufferPointer, at offset: inout Int) {
+        UnsafeMutableRawBufferPointer(rebasing: buffer[offset...]).copyMemory(from: part)
+        offset += part.count
     }
 }
