@@ -57,7 +57,11 @@ AREAS = [
         "cooperative pool). Our server spends about twice nginx's CPU per connection (0.5 against 0.26 ms); "
         "because `openssl s_time` needs about 0.9 ms of client CPU per connection on the same two cores, that "
         "shows as about 0.75x nginx's rate. Tried without gain: running each connection's task on its event "
-        "loop (a task executor preference: fewer wake-ups, same CPU), one event loop, no session cache.",
+        "loop (a task executor preference: fewer wake-ups, same CPU), one event loop, no session cache. "
+        "Tried and not kept (2026-11-30): without `SSL_MODE_RELEASE_BUFFERS` a keep-alive HTTPS request cost "
+        "5-7% less server CPU (full handshakes the same), but every idle connection would then hold OpenSSL's "
+        "read and write buffers, about 34 KB, so a server at its 16,384-connection cap could hold over 500 MB "
+        "for nothing; nginx sets the mode too.",
     ]),
     ("events", "Event intake (storage)", "Event intake", "`scripts/bench-events.sh`", [
         "Seeded over the API (Python `requests`, one keep-alive session per user): one employer with 20 active "
