@@ -4,40 +4,13 @@ public import Foundation
 public enum JSONStringList {
     private static let decoder = JSONDecoder()
 
-    /// The strings as a JSON array (the form these columns store), written by hand: `JSONEncoder`
+    /// The strings as a JSON array (the form these columns store), by `JSONWriter`: `JSONEncoder`
     /// was about 3% of the event writer's time (one event-id list per achievement). Only `"`, `\`
     /// and control characters are escaped, so lists of ordinary ids are plain (`plainRanges`).
     public static func encode(_ strings: [String]) -> String {
-        var json = "["
-        for (index, string) in strings.enumerated() {
-            if index > 0 { json += "," }
-            json += "\""
-            if string.utf8.contains(where: needsEscape) {
-                for scalar in string.unicodeScalars { appendEscaped(scalar, to: &json) }
-            } else {
-                json += string
-            }
-            json += "\""
-        }
-        return json + "]"
-    }
-
-    private static func needsEscape(_ byte: UInt8) -> Bool {
-        byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
-    }
-
-    private static func appendEscaped(_ scalar: Unicode.Scalar, to json: inout String) {
-        switch scalar {
-        case "\"": json += "\\\""
-        case "\\": json += "\\\\"
-        case "\n": json += "\\n"
-        case "\r": json += "\\r"
-        case "\t": json += "\\t"
-        case _ where scalar.value < 0x20:
-            let hex = String(scalar.value, radix: 16)
-            json += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-        default: json.unicodeScalars.append(scalar)
-        }
+        var json = JSONWriter(reservingCapacity: strings.reduce(2) { $0 + $1.utf8.count + 3 })
+        json.strings(strings)
+        return String(decoding: json.finish(), as: UTF8.self)
     }
 
     /// The strings, or none when the text is not a JSON array of strings.
