@@ -30,7 +30,10 @@ public final class OpenSSLServerHandler: ChannelDuplexHandler {
     private let shutdownTimeout: TimeAmount
     private var connection: TLSConnection?
     private var state = State.idle
-    private var pendingWrites: [(data: ByteBuffer, promise: EventLoopPromise<Void>?)] = []
+    private typealias PendingWrite = (data: ByteBuffer, promise: EventLoopPromise<Void>?)
+    private var pendingWrites: [PendingWrite] = []
+    private var writesInFlight: [PendingWrite] = []
+    private var recordBuffer: ByteBuffer
     private var flushAfterHandshake = false
     private var readsSinceReadComplete = false
 
@@ -38,6 +41,7 @@ public final class OpenSSLServerHandler: ChannelDuplexHandler {
         self.tlsContext = context
         self.handshakeTimeout = handshakeTimeout
         self.shutdownTimeout = shutdownTimeout
+        self.recordBuffer = ByteBufferAllocator().buffer(capacity: 0)
     }
 
     // MARK: Lifecycle
@@ -273,50 +277,69 @@ public final class OpenSSLServerHandler: ChannelDuplexHandler {
 
     private func encryptPendingWrites(context: ChannelHandlerContext) {
         guard let connection, !pendingWrites.isEmpty else { return }
-        let writes = pendingWrites
-        pendingWrites.removeAll(keepingCapacity: true)
+        // Swap the queue with its spare (neither array gives up its storage), and empty the spare
+        // before anything leaves: a promise's callback may write and flush again from inside
+        // the network write.
+        swap(&pendingWrites, &writesInFlight)
+        let promise: EventLoopPromise<Void>?
         do {
-            for plaintext in Self.recordPlaintexts(writes.map(\.data), allocator: context.channel.allocator) {
-                try connection.write(plaintext)
-            }
+            try encryptAsRecords(writesInFlight, with: connection, allocator: context.channel.allocator)
+            promise = Self.combinedPromise(of: writesInFlight)
+            writesInFlight.removeAll(keepingCapacity: true)
         } catch {
-            for write in writes { write.promise?.fail(error) }
+            let failed = writesInFlight
+            writesInFlight.removeAll()
+            for write in failed { write.promise?.fail(error) }
             context.fireErrorCaught(TLSHandlerError.writeFailed(error))
             closeNow(context: context)
             return
         }
-        let written = writeNetworkBytes(context: context)
-        for write in writes { write.promise.map(written.cascade(to:)) }
+        writeNetworkBytes(context: context, promise: promise)
+    }
+
+    /// One promise that completes every write's: most writes come without one, and then the
+    /// network write needs none either.
+    private static func combinedPromise(of writes: [PendingWrite]) -> EventLoopPromise<Void>? {
+        var combined: EventLoopPromise<Void>?
+        for case let promise? in writes.lazy.map(\.promise) {
+            if let combined { combined.futureResult.cascade(to: promise) } else { combined = promise }
+        }
+        return combined
     }
 
     /// The writes of one flush that fit in one TLS record are joined, so a response's head and
     /// body go out as one record (one encryption) instead of one each.
-    private static func recordPlaintexts(_ parts: [ByteBuffer], allocator: ByteBufferAllocator) -> [ByteBuffer] {
-        let total = parts.reduce(0) { $0 + $1.readableBytes }
-        guard parts.count > 1, total <= maximumRecordPlaintext else { return parts }
-        var joined = allocator.buffer(capacity: total)
-        for part in parts { joined.writeImmutableBuffer(part) }
-        return [joined]
+    private func encryptAsRecords(_ writes: [PendingWrite], with connection: TLSConnection, allocator: ByteBufferAllocator) throws {
+        let total = writes.reduce(0) { $0 + $1.data.readableBytes }
+        guard writes.count > 1, total <= Self.maximumRecordPlaintext else {
+            for write in writes { try connection.write(write.data) }
+            return
+        }
+        // A buffer of this handler's own, cleared and reused: joining allocates nothing.
+        recordBuffer.clear()
+        for write in writes { recordBuffer.writeImmutableBuffer(write.data) }
+        try connection.write(recordBuffer)
     }
 
     /// TLS's largest record payload (RFC 8446 §5.1).
     private static let maximumRecordPlaintext = 16_384
 
-    /// Sends whatever ciphertext OpenSSL produced; the future completes when the network took it.
-    @discardableResult
-    private func writeNetworkBytes(context: ChannelHandlerContext) -> EventLoopFuture<Void> {
+    /// Sends whatever ciphertext OpenSSL produced, completing `promise` when the network took it
+    /// (at once when there was nothing to send).
+    private func writeNetworkBytes(context: ChannelHandlerContext, promise: EventLoopPromise<Void>? = nil) {
         guard let bytes = connection?.takeNetworkBytes(allocator: context.channel.allocator) else {
-            return context.eventLoop.makeSucceededVoidFuture()
+            promise?.succeed()
+            return
         }
-        let promise = context.eventLoop.makePromise(of: Void.self)
         context.writeAndFlush(wrapOutboundOut(bytes), promise: promise)
-        return promise.futureResult
     }
 
     private func sendCloseNotify(context: ChannelHandlerContext) -> EventLoopFuture<Void> {
         encryptPendingWrites(context: context)
         connection?.sendCloseNotify()
-        return writeNetworkBytes(context: context)
+        let sent = context.eventLoop.makePromise(of: Void.self)
+        writeNetworkBytes(context: context, promise: sent)
+        return sent.futureResult
     }
 
     private static func countHandshakeFailure(reason: String) {

@@ -102,7 +102,8 @@ extension EventLoopFuture {
     /// Whether an EmbeddedEventLoop future has completed; `wait()` would block forever if not.
     var hasCompleted: Bool {
         var completed = false
-        whenComplete { _ in completed = true }
+        // Embedded loops run callbacks on the test's thread, so the isolated form fits.
+        assumeIsolated().whenComplete { _ in completed = true }
         return completed
     }
 }
