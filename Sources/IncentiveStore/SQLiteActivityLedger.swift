@@ -68,19 +68,37 @@ struct SQLiteActivityLedger: ActivityLedger {
     }
 
     func heldOrdinals(programID: String) throws -> HeldOrdinals {
-        // One row of the tally the achievement triggers keep (Schema.createAchievementTally).
-        let statement = try db.cachedStatement(sql: "SELECT held, highest FROM achievementTally WHERE userId = ? AND programId = ?")
-        let row = try Row.fetchOne(statement, arguments: [userID, programID])
-        return HeldOrdinals(count: row?[0] ?? 0, highest: row?[1] ?? 0)
+        try heldByProgram()[programID] ?? HeldOrdinals(count: 0, highest: 0)
     }
 
+    /// A program that rewards once only ever holds the period `RewardPolicy.oncePeriodKey`, so
+    /// holding anything of it means it was earned.
     func earnedOnce(among programIDs: [String]) throws -> Set<String> {
-        let placeholders = Self.placeholders(programIDs.count)
-        let statement = try db.cachedStatement(sql: """
-            SELECT programId FROM achievement WHERE userId = ? AND periodKey = ? AND programId IN (\(placeholders))
-            """)
-        return Set(try String.fetchAll(statement, arguments: StatementArguments([userID, RewardPolicy.oncePeriodKey] + programIDs)))
+        let held = try heldByProgram()
+        return Set(programIDs.filter { (held[$0]?.count ?? 0) > 0 })
     }
+
+    /// The user's rows of the tally the achievement triggers keep (Schema.createAchievementTally),
+    /// read on the first question and kept for the rest of this event's evaluation: awards are
+    /// recorded only after it, so they cannot change under it. One range read of the user's rows
+    /// answers every once-program and every count program, which took a lookup each.
+    private func heldByProgram() throws -> [String: HeldOrdinals] {
+        if let held = tallySnapshot.held { return held }
+        let statement = try db.cachedStatement(sql: "SELECT programId, held, highest FROM achievementTally WHERE userId = ?")
+        var held: [String: HeldOrdinals] = [:]
+        let rows = try Row.fetchCursor(statement, arguments: [userID])
+        while let row = try rows.next() {
+            held[row[0]] = HeldOrdinals(count: row[1], highest: row[2])
+        }
+        tallySnapshot.held = held
+        return held
+    }
+
+    private final class TallySnapshot {
+        var held: [String: HeldOrdinals]?
+    }
+
+    private let tallySnapshot = TallySnapshot()
 
     /// One statement either way, and its cost follows the keys asked about, not the periods a long
     /// history already holds. A few keys are each a lookup on the unique key. Many keys (every

@@ -103,4 +103,25 @@ struct AchievementTallyTests {
         #expect(held.0 == Set((1...12).map(String.init)).subtracting(["2", "11"]))
         #expect(held.1 == ["3", "10", "12"])
     }
+
+    @Test("once-programs a user earned are read from the tally, each user's alone")
+    func earnedOnceFromTheTally() async throws {
+        let f = try StoreFixture()
+        try await f.employer()
+        try await f.user("u1")
+        try await f.user("u2")
+        try await f.program("birth", try EventReportedRule(type: "fact", value: "gave birth"))
+        try await f.program("marathon", try EventReportedRule(type: "fact", value: "ran a marathon"))
+        _ = try await f.intake.ingest(f.submission("e1", user: "u1", type: "fact", value: "gave birth"), now: f.now)
+        _ = try await f.intake.ingest(f.submission("e2", user: "u2", type: "fact", value: "ran a marathon"), now: f.now)
+        let earned = try await f.database.writer.read { db in
+            let ids = try Dictionary(uniqueKeysWithValues: Row.fetchAll(db, sql: "SELECT name, id FROM program").map { ($0[0] as String, $0[1] as String) })
+            let asked = [ids["birth"]!, ids["marathon"]!, "no-such-program"]
+            let names = Dictionary(uniqueKeysWithValues: ids.map { ($1, $0) })
+            return try ["u1", "u2", "u3"].map { user in
+                Set(try SQLiteActivityLedger(db: db, userID: user).earnedOnce(among: asked).compactMap { names[$0] })
+            }
+        }
+        #expect(earned == [["birth"], ["marathon"], []])
+    }
 }
