@@ -60,6 +60,7 @@ public struct IncentiveDatabase: Sendable {
         migrator.registerMigration("v10-program-generation", migrate: Schema.createProgramGeneration)
         migrator.registerMigration("v11-program-change-stamps", migrate: Schema.stampProgramChanges)
         migrator.registerMigration("v12-feed-follows-every-grant-change", migrate: Schema.followEveryGrantChange)
+        migrator.registerMigration("v13-activity-masks", migrate: Schema.createActivityMasks)
         return migrator
     }
 }

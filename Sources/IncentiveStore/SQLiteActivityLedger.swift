@@ -2,58 +2,51 @@ import GRDB
 import IncentiveEngine
 import Synchronization
 
-/// Answers the engine's questions from the indexed `activityDay` table and `achievement`'s unique
-/// key, inside the caller's transaction. Runs are found by walking dates in chunks from the
-/// event's date, so a question costs the length of the run, never the size of the history. Chunks
-/// start small and double, so a short run reads about its own length of days, and a long one
-/// still takes few queries.
+/// Answers the engine's questions from the per-user activity tables and `achievement`'s tally
+/// and unique key, inside the caller's transaction. Runs are found in `activityMask`, the active
+/// dates as bits of 64-date blocks: the blocks around the event's date first, then further blocks
+/// in doubling steps while the run reaches the edge of what was read, so a question costs a few
+/// short reads whatever the length of the run, and never depends on the size of the history.
 struct SQLiteActivityLedger: ActivityLedger {
     let db: Database
     let userID: String
-    private static let firstChunk = 8
-    private static let largestChunk = 64
+    private static let largestStep = 16
 
     func run(containing date: LocalDate, matching matcher: EventMatcher, notBefore: LocalDate?) throws -> ClosedRange<LocalDate>? {
         let floor = notBefore?.dayNumber ?? Int.min
         let day = date.dayNumber
         guard day >= floor else { return nil }
-        // One read around the date says whether it is active and, for most runs, where they end;
-        // only a run that reaches an edge of it is walked further.
-        let low = max(floor, day - Self.firstChunk)
-        let high = day + Self.firstChunk
-        let around = try activeDays(matcher, from: low, to: high)
-        guard let index = around.firstIndex(of: day) else { return nil }
-        var start = day - leadingRun(in: around[..<index].reversed(), from: day - 1, step: -1)
-        if start == low, start > floor { start = try walkBack(matcher, from: start, floor: floor) }
-        var end = day + leadingRun(in: around[(index + 1)...], from: day + 1, step: 1)
-        if end == high { end = try walkForward(matcher, from: end) }
+        let block = ActiveDayBlocks.block(of: day)
+        var days = ActiveDayBlocks(firstBlock: block - 1, masks: try masks(matcher, blocks: (block - 1)..<(block + 2)))
+        guard days.contains(day) else { return nil }
+        var start = day
+        var step = 1
+        while true {
+            while start > max(floor, days.firstDay), days.contains(start - 1) { start -= 1 }
+            guard start == days.firstDay, start > floor else { break }
+            days.prepend(try masks(matcher, blocks: (days.firstBlock - step)..<days.firstBlock))
+            step = min(2 * step, Self.largestStep)
+        }
+        var end = day
+        step = 1
+        while true {
+            while end < days.lastDay, days.contains(end + 1) { end += 1 }
+            guard end == days.lastDay else { break }
+            days.append(try masks(matcher, blocks: (days.endBlock)..<(days.endBlock + step)))
+            step = min(2 * step, Self.largestStep)
+        }
         return LocalDate(dayNumber: start)...LocalDate(dayNumber: end)
     }
 
-    /// The first day of the run that is active on `start`, reading earlier days in growing chunks.
-    private func walkBack(_ matcher: EventMatcher, from start: Int, floor: Int) throws -> Int {
-        var start = start
-        var chunk = 2 * Self.firstChunk
-        while start > floor {
-            let lower = max(floor, start - chunk)
-            let extended = leadingRun(in: try activeDays(matcher, from: lower, to: start - 1).reversed(), from: start - 1, step: -1)
-            start -= extended
-            if start > lower { break }  // the run ended inside this chunk
-            chunk = min(2 * chunk, Self.largestChunk)
+    /// The union of the matching series' bits, one mask per block of `blocks`.
+    private func masks(_ matcher: EventMatcher, blocks: Range<Int>) throws -> [UInt64] {
+        var masks = [UInt64](repeating: 0, count: blocks.count)
+        let statement = try db.cachedStatement(sql: Self.sql(.blockMasks, for: matcher))
+        let rows = try Row.fetchCursor(statement, arguments: arguments(matcher) + [blocks.lowerBound, blocks.upperBound - 1])
+        while let row = try rows.next() {
+            masks[(row[0] as Int) - blocks.lowerBound] |= UInt64(bitPattern: row[1] as Int64)
         }
-        return start
-    }
-
-    /// The last day of the run that is active on `end`, reading later days in growing chunks.
-    private func walkForward(_ matcher: EventMatcher, from end: Int) throws -> Int {
-        var end = end
-        var chunk = 2 * Self.firstChunk
-        while true {
-            let extended = leadingRun(in: try activeDays(matcher, from: end + 1, to: end + chunk), from: end + 1, step: 1)
-            end += extended
-            if extended < chunk { return end }
-            chunk = min(2 * chunk, Self.largestChunk)
-        }
+        return masks
     }
 
     /// Without a lower bound, a sum over the user's running totals (one row per type and value);
@@ -124,22 +117,6 @@ struct SQLiteActivityLedger: ActivityLedger {
 
     private static let largestKeyLookup = 4
 
-    /// How many of `days` (sorted in the walking direction) continue a run from `first` on.
-    private func leadingRun(in days: some Sequence<Int>, from first: Int, step: Int) -> Int {
-        var count = 0
-        for day in days {
-            guard day == first + step * count else { break }
-            count += 1
-        }
-        return count
-    }
-
-    private func activeDays(_ matcher: EventMatcher, from: Int, to: Int) throws -> [Int] {
-        guard from <= to else { return [] }
-        let statement = try db.cachedStatement(sql: Self.sql(.activeDays, for: matcher))
-        return try Int.fetchAll(statement, arguments: arguments(matcher) + [from, to])
-    }
-
     private func arguments(_ matcher: EventMatcher) -> StatementArguments {
         var arguments: StatementArguments = [userID]
         if let types = matcher.types { arguments += StatementArguments(types) }
@@ -151,7 +128,7 @@ struct SQLiteActivityLedger: ActivityLedger {
     /// types the matcher names and whether it asks for a value, so each text is made once: building
     /// it for every question was a twentieth of the writer's time.
     private enum Question: Hashable {
-        case activeDays, total, since
+        case blockMasks, total, since
     }
 
     private struct Shape: Hashable {
@@ -169,7 +146,7 @@ struct SQLiteActivityLedger: ActivityLedger {
         if let types = shape.types { filter += " AND type IN (" + placeholders(types) + ")" }
         if shape.hasValue { filter += " AND hasValue = 1 AND value = ?" }
         let sql = switch question {
-        case .activeDays: "SELECT DISTINCT localDay FROM activityDay WHERE \(filter) AND localDay BETWEEN ? AND ? ORDER BY localDay"
+        case .blockMasks: "SELECT block, days FROM activityMask WHERE \(filter) AND block BETWEEN ? AND ?"
         case .total: "SELECT COALESCE(SUM(events), 0) FROM activityTotal WHERE \(filter)"
         case .since: "SELECT COALESCE(SUM(events), 0) FROM activityDay WHERE \(filter) AND localDay >= ?"
         }

@@ -253,6 +253,44 @@ enum Schema {
             """)
     }
 
+    /// Which dates have events, per user, type and value, as the bits of 64-date blocks
+    /// (`localDay >> 6`; bit `localDay & 63`), kept by triggers on `activityDay`. A run walk reads
+    /// a few rows per block instead of a row per date and type and value, so a run of two years
+    /// costs a few short reads instead of a walk over every one of its dates.
+    static func createActivityMasks(_ db: Database) throws {
+        let oldKey = "userId = OLD.userId AND block = OLD.localDay >> 6 AND type = OLD.type AND hasValue = OLD.hasValue AND value = OLD.value"
+        let setNewBit = """
+            INSERT INTO activityMask (userId, block, type, hasValue, value, days)
+            VALUES (NEW.userId, NEW.localDay >> 6, NEW.type, NEW.hasValue, NEW.value, 1 << (NEW.localDay & 63))
+            ON CONFLICT DO UPDATE SET days = days | excluded.days;
+            """
+        let clearOldBit = """
+            UPDATE activityMask SET days = days & ~(1 << (OLD.localDay & 63)) WHERE \(oldKey);
+            DELETE FROM activityMask WHERE \(oldKey) AND days = 0;
+            """
+        // The rows of a group are distinct dates, so the sum of their bits is their union.
+        try db.execute(sql: """
+            CREATE TABLE activityMask (
+                userId TEXT NOT NULL, block INTEGER NOT NULL, type TEXT NOT NULL, hasValue BOOLEAN NOT NULL, value TEXT NOT NULL,
+                days INTEGER NOT NULL,
+                PRIMARY KEY (userId, block, type, hasValue, value)
+            ) WITHOUT ROWID;
+            INSERT INTO activityMask (userId, block, type, hasValue, value, days)
+            SELECT userId, localDay >> 6, type, hasValue, value, SUM(1 << (localDay & 63))
+            FROM activityDay GROUP BY userId, localDay >> 6, type, hasValue, value;
+            CREATE TRIGGER activityMask_onNewDay AFTER INSERT ON activityDay BEGIN
+                \(setNewBit)
+            END;
+            CREATE TRIGGER activityMask_onRemovedDay AFTER DELETE ON activityDay BEGIN
+                \(clearOldBit)
+            END;
+            CREATE TRIGGER activityMask_onMovedDay AFTER UPDATE OF userId, type, hasValue, value, localDay ON activityDay BEGIN
+                \(clearOldBit)
+                \(setNewBit)
+            END;
+            """)
+    }
+
     /// Run walks ask for the dates with a matching type and value in a date range. The index by
     /// user and date alone sent every row of the range back to the table for its type and value;
     /// this one answers from the index (the same columns, so it replaces the old index).

@@ -16,34 +16,72 @@ struct ActivityRunTests {
         return start...end
     }
 
-    @Test("the chunked walk finds the same run as a day-by-day one, for runs of every length and floor")
+    @Test("the walk over 64-date blocks finds the same run as a day-by-day one, for runs of every length and floor")
     func matchesDayByDay() async throws {
         let f = try StoreFixture()
         try await f.employer()
         try await f.user("u1")
         var generator = SystemRandomNumberGenerator()
-        let matcher = EventMatcher(types: ["mood"], value: nil)
+        let matchers = [
+            EventMatcher(types: ["mood"], value: nil),
+            EventMatcher(types: ["mood", "sleep"], value: nil),
+            EventMatcher(types: ["mood"], value: "good"),
+        ]
         for trial in 0..<150 {
-            let density = Double.random(in: 0.5...0.99, using: &generator)
-            let moods = Set((0..<400).filter { _ in Double.random(in: 0...1, using: &generator) < density })
-            let sleeps = Set((0..<400).filter { _ in Bool.random(using: &generator) })
-            let day = Int.random(in: 0..<400, using: &generator)
-            let floor: Int? = Bool.random(using: &generator) ? Int.random(in: 0..<400, using: &generator) : nil
+            // Dates either side of 1970 (negative day numbers) and runs from one date to hundreds.
+            let span = Int.random(in: 50...900, using: &generator)
+            let offset = Int.random(in: -400...400, using: &generator)
+            let density = Double.random(in: 0.5...1, using: &generator)
+            let dates = (offset..<(offset + span)).filter { _ in Double.random(in: 0...1, using: &generator) < density }
+            let moods = Dictionary(uniqueKeysWithValues: dates.map { ($0, ["good", "ok", nil].randomElement(using: &generator)!) })
+            let sleeps = Set((offset..<(offset + span)).filter { _ in Bool.random(using: &generator) })
+            let matcher = matchers.randomElement(using: &generator)!
+            let active: Set<Int> = switch (matcher.types?.count, matcher.value) {
+            case (2, _): Set(moods.keys).union(sleeps)
+            case (_, "good"?): Set(moods.filter { $0.value == "good" }.keys)
+            default: Set(moods.keys)
+            }
+            let day = Int.random(in: offset..<(offset + span), using: &generator)
+            let floor: Int? = Bool.random(using: &generator) ? Int.random(in: offset..<(offset + span), using: &generator) : nil
             let found = try await f.database.writer.write { db in
                 try db.execute(sql: "DELETE FROM activityDay")
-                for (type, days) in [("mood", moods), ("sleep", sleeps)] {
-                    for localDay in days {
-                        try db.execute(sql: """
-                            INSERT INTO activityDay (userId, type, hasValue, value, localDay, events) VALUES ('u1', ?, 0, '', ?, 1)
-                            """, arguments: [type, localDay])
-                    }
+                try #require(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM activityMask") == 0)
+                let insert = "INSERT INTO activityDay (userId, type, hasValue, value, localDay, events) VALUES ('u1', ?, ?, ?, ?, 1)"
+                for (localDay, value) in moods {
+                    try db.execute(sql: insert, arguments: ["mood", value != nil, value ?? "", localDay])
+                }
+                for localDay in sleeps {
+                    try db.execute(sql: insert, arguments: ["sleep", false, "", localDay])
                 }
                 return try SQLiteActivityLedger(db: db, userID: "u1")
                     .run(containing: LocalDate(dayNumber: day), matching: matcher, notBefore: floor.map { LocalDate(dayNumber: $0) })
             }
-            let expected = Self.expectedRun(moods, day: day, floor: floor ?? Int.min)
+            let expected = Self.expectedRun(active, day: day, floor: floor ?? Int.min)
             #expect(found.map { $0.lowerBound.dayNumber...$0.upperBound.dayNumber } == expected,
-                    "trial \(trial): day \(day), floor \(floor.map(String.init) ?? "none")")
+                    "trial \(trial): day \(day), floor \(floor.map(String.init) ?? "none"), \(matcher)")
         }
+    }
+
+    @Test("the migration builds the blocks from the dates already stored")
+    func migrationBackfillsBlocks() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("masks-\(UUID().uuidString).sqlite").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let queue = try DatabaseQueue(path: path)
+        try IncentiveDatabase.migrator.migrate(queue, upTo: "v12-feed-follows-every-grant-change")
+        let days = [-65, -64, -1, 0, 1, 63, 64, 127, 128, 1000]
+        try queue.write { db in
+            for day in days {
+                try db.execute(sql: "INSERT INTO activityDay (userId, type, hasValue, value, localDay, events) VALUES ('u1', 'mood', 0, '', ?, 1)",
+                               arguments: [day])
+            }
+        }
+        try IncentiveDatabase.migrator.migrate(queue)
+        let stored = try queue.read { db in
+            try Row.fetchAll(db, sql: "SELECT block, days FROM activityMask ORDER BY block").map { ($0[0] as Int, UInt64(bitPattern: $0[1] as Int64)) }
+        }
+        var expected: [Int: UInt64] = [:]
+        for day in days { expected[day >> 6, default: 0] |= 1 << UInt64(day & 63) }
+        #expect(stored.map(\.0) == expected.keys.sorted())
+        #expect(stored.map(\.1) == expected.keys.sorted().map { expected[$0]! })
     }
 }
