@@ -10,6 +10,8 @@ public struct IncentiveDatabase: Sendable {
     private let inlineReaders: InlineReaders
     private let checkpointer: WALCheckpointer
 
+    static let autoCheckpointPages = 10_000
+
     /// Opens (creating if needed) the database in `directory` and migrates it.
     public init(directory: URL) throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -20,6 +22,11 @@ public struct IncentiveDatabase: Sendable {
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // The writer's own checkpoint (WALCheckpointer does most of the copying) waits for
+            // 10,000 pages instead of 1,000: a tenth as many syncs inside a commit, and a page
+            // rewritten by many commits is copied once. A WAL of up to about 40 MB in exchange;
+            // in bench-events POST /v1/events p99 on one connection went from about 2.9 to 1.5 ms.
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = \(Self.autoCheckpointPages)")
         }
         let path = directory.appendingPathComponent(Self.fileName).path
         writer = try DatabasePool(path: path, configuration: configuration)

@@ -15,7 +15,7 @@ struct APIKeyRepositoryTests {
         #expect(try keys.authenticate(plaintext + "x") == nil)
         #expect(try keys.authenticate("ink_nothing") == nil)
         let otherServer = APIKeyRepository(database: f.database, hmacKey: Array(repeating: 8, count: 32))
-        #expect(try await otherServer.authenticate(plaintext) == nil)
+        #expect(try otherServer.authenticate(plaintext) == nil)
         #expect(try await keys.revoke(id: record.id))
         #expect(try keys.authenticate(plaintext) == nil)
         #expect(try await keys.list().map(\.id) == [record.id])
