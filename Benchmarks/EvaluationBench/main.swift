@@ -169,7 +169,17 @@ func ratio(_ a: Double?, _ b: Double?) -> Double? {
 
 enum EvaluationBench {
     static func main() async throws {
-        let options = try Options(Array(CommandLine.arguments.dropFirst()))
+        let options: Options
+        do {
+            options = try Options(Array(CommandLine.arguments.dropFirst()))
+        } catch {
+            FileHandle.standardError.write(Data("""
+                evaluation-bench: \(error)
+                usage: evaluation-bench [--events N] [--users N] [--keep] [--groups 100,1000,7300,7300nogaps,noemployer] [--no-autocheckpoint]
+
+                """.utf8))
+            exit(2)
+        }
         let clock = ContinuousClock()
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("evaluation-bench-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))")
