@@ -35,6 +35,8 @@ public final class OpenSSLServerHandler: ChannelDuplexHandler {
     private var writesInFlight: [PendingWrite] = []
     private var recordBuffer: ByteBuffer
     private var flushAfterHandshake = false
+    /// The session ticket goes out with the first response, in the same socket write.
+    private var sessionTicketOwed = false
     private var readsSinceReadComplete = false
 
     public init(context: TLSServerContext, handshakeTimeout: TimeAmount, shutdownTimeout: TimeAmount) {
@@ -134,6 +136,7 @@ public final class OpenSSLServerHandler: ChannelDuplexHandler {
         case .complete:
             deadline.cancel()
             state = .active
+            sessionTicketOwed = true
             context.fireUserInboundEventTriggered(
                 TLSUserEvent.handshakeCompleted(negotiatedProtocol: connection.negotiatedProtocol))
             if flushAfterHandshake {
@@ -281,6 +284,10 @@ public final class OpenSSLServerHandler: ChannelDuplexHandler {
         // before anything leaves: a promise's callback may write and flush again from inside
         // the network write.
         swap(&pendingWrites, &writesInFlight)
+        if sessionTicketOwed {
+            sessionTicketOwed = false
+            connection.requestSessionTicket()
+        }
         let promise: EventLoopPromise<Void>?
         do {
             try encryptAsRecords(writesInFlight, with: connection, allocator: context.channel.allocator)

@@ -102,6 +102,13 @@ final class TLSConnection {
         }
     }
 
+    /// Asks for a TLS 1.3 session ticket, which OpenSSL writes just before the next application
+    /// data (a TLS 1.2 ticket is part of the handshake itself).
+    func requestSessionTicket() {
+        guard SSL_version(ssl) == TLS1_3_VERSION else { return }
+        _ = SSL_new_session_ticket(ssl)
+    }
+
     /// Queues our close_notify; the peer's is awaited separately.
     func sendCloseNotify() {
         ERR_clear_error()

@@ -45,10 +45,11 @@ public final class TLSServerContext: @unchecked Sendable {
         try expect(shim_SSL_CTX_set1_groups_list(pointer, Self.groups), "SSL_CTX_set1_groups_list")
         SSL_CTX_set_options(pointer, shim_SSL_OP_NO_COMPRESSION | shim_SSL_OP_NO_RENEGOTIATION)
         _ = shim_SSL_CTX_set_mode(pointer, shim_SSL_MODE_RELEASE_BUFFERS)
-        // One TLS 1.3 ticket per full handshake instead of OpenSSL's two: a client resuming one
-        // connection at a time needs one, and each ticket is an encryption and a record more
-        // (about 4% of a full handshake's server CPU here).
-        _ = SSL_CTX_set_num_tickets(pointer, 1)
+        // No TLS 1.3 ticket at the end of the handshake: `OpenSSLServerHandler` asks for one that
+        // leaves with the first response (one socket write instead of two). One instead of
+        // OpenSSL's default two: a client resuming one connection at a time needs one, and each
+        // ticket is an encryption and a record more (about 4% of a full handshake's server CPU here).
+        _ = SSL_CTX_set_num_tickets(pointer, 0)
         // Resumption is by stateless tickets (TLS 1.2 and 1.3), so no session is stored here. An
         // internal cache cost TLS 1.2 handshakes an insert under a lock, and every 255th handshake a
         // walk of the whole table under a write lock (nginx's default, `ssl_session_cache none`, also stores nothing).

@@ -118,10 +118,29 @@ struct OpenSSLServerHandlerTests {
         #expect(context.liveSessionCount == 0)
     }
 
+    @Test("the TLS 1.3 session ticket leaves with the first response, in the same network write")
+    func sessionTicketWithFirstResponse() throws {
+        let pair = try TLSPair()
+        try pair.handshake()
+        #expect(try pair.server.readOutbound(as: ByteBuffer.self) == nil)  // nothing after the handshake alone
+        pair.server.writeAndFlush(ByteBuffer(string: "first"), promise: nil)
+        let first = try #require(try pair.server.readOutbound(as: ByteBuffer.self))
+        #expect(try pair.server.readOutbound(as: ByteBuffer.self) == nil)
+        #expect(Self.applicationDataRecords(in: first) == 2)  // the ticket, then the data (both type 23 in TLS 1.3)
+        pair.server.writeAndFlush(ByteBuffer(string: "second"), promise: nil)
+        let second = try #require(try pair.server.readOutbound(as: ByteBuffer.self))
+        #expect(Self.applicationDataRecords(in: second) == 1)
+        try pair.client.writeInbound(first)
+        try pair.client.writeInbound(second)
+        #expect(pair.clientEvents.receivedText == "firstsecond")
+    }
+
     @Test("the writes of one flush leave as one TLS record")
     func oneRecordPerFlush() throws {
         let pair = try TLSPair()
         try pair.handshake()
+        pair.server.writeAndFlush(ByteBuffer(string: "ticket"), promise: nil)  // the first write carries the session ticket
+        try pair.client.writeInbound(try #require(try pair.server.readOutbound(as: ByteBuffer.self)))
         pair.server.write(ByteBuffer(string: "HTTP/1.1 200 OK\r\n\r\n"), promise: nil)
         pair.server.write(ByteBuffer(), promise: nil)
         let flushed = pair.server.writeAndFlush(ByteBuffer(string: "body"))
@@ -130,7 +149,7 @@ struct OpenSSLServerHandlerTests {
         #expect(Self.applicationDataRecords(in: ciphertext) == 1)
         try pair.client.writeInbound(ciphertext)
         #expect(flushed.hasCompleted)
-        #expect(pair.clientEvents.receivedText == "HTTP/1.1 200 OK\r\n\r\nbody")
+        #expect(pair.clientEvents.receivedText == "ticketHTTP/1.1 200 OK\r\n\r\nbody")
     }
 
     @Test("a full close waiting for the peer completes when a broken record ends the connection")
