@@ -43,7 +43,7 @@ public final class OpenSSLServerHandler: ChannelDuplexHandler {
         self.tlsContext = context
         self.handshakeTimeout = handshakeTimeout
         self.shutdownTimeout = shutdownTimeout
-        self.recordBuffer = ByteBufferAllocator().buffer(capacity: 0)
+        self.recordBuffer = ByteBuffer()
     }
 
     // MARK: Lifecycle
@@ -290,7 +290,7 @@ public final class OpenSSLServerHandler: ChannelDuplexHandler {
         }
         let promise: EventLoopPromise<Void>?
         do {
-            try encryptAsRecords(writesInFlight, with: connection, allocator: context.channel.allocator)
+            try encryptAsRecords(writesInFlight, with: connection)
             promise = Self.combinedPromise(of: writesInFlight)
             writesInFlight.removeAll(keepingCapacity: true)
         } catch {
@@ -316,17 +316,22 @@ public final class OpenSSLServerHandler: ChannelDuplexHandler {
 
     /// The writes of one flush that fit in one TLS record are joined, so a response's head and
     /// body go out as one record (one encryption) instead of one each.
-    private func encryptAsRecords(_ writes: [PendingWrite], with connection: TLSConnection, allocator: ByteBufferAllocator) throws {
+    private func encryptAsRecords(_ writes: [PendingWrite], with connection: TLSConnection) throws {
         let total = writes.reduce(0) { $0 + $1.data.readableBytes }
         guard writes.count > 1, total <= Self.maximumRecordPlaintext else {
             for write in writes { try connection.write(write.data) }
             return
         }
-        // A buffer of this handler's own, cleared and reused: joining allocates nothing.
+        // Joined in a buffer of this handler's own, cleared and reused, so the usual small response
+        // allocates nothing; one grown past `keptRecordCapacity` is let go, so an idle connection
+        // holds little (the reason for SSL_MODE_RELEASE_BUFFERS too).
         recordBuffer.clear()
         for write in writes { recordBuffer.writeImmutableBuffer(write.data) }
         try connection.write(recordBuffer)
+        if recordBuffer.capacity > Self.keptRecordCapacity { recordBuffer = ByteBuffer() }
     }
+
+    private static let keptRecordCapacity = 4_096
 
     /// TLS's largest record payload (RFC 8446 §5.1).
     private static let maximumRecordPlaintext = 16_384
