@@ -19,23 +19,34 @@ struct SQLiteActivityLedger: ActivityLedger {
         let block = ActiveDayBlocks.block(of: day)
         var days = ActiveDayBlocks(firstBlock: block - 1, masks: try masks(matcher, blocks: (block - 1)..<(block + 2)))
         guard days.contains(day) else { return nil }
+        let start = try runStart(from: day, floor: floor, in: &days, matcher)
+        let end = try runEnd(from: day, in: &days, matcher)
+        return LocalDate(dayNumber: start)...LocalDate(dayNumber: end)
+    }
+
+    /// The first date of the run through `day`, not before `floor`, reading earlier blocks while
+    /// the run reaches the first one read.
+    private func runStart(from day: Int, floor: Int, in days: inout ActiveDayBlocks, _ matcher: EventMatcher) throws -> Int {
         var start = day
         var step = 1
         while true {
             while start > max(floor, days.firstDay), days.contains(start - 1) { start -= 1 }
-            guard start == days.firstDay, start > floor else { break }
+            guard start == days.firstDay, start > floor else { return start }
             days.prepend(try masks(matcher, blocks: (days.firstBlock - step)..<days.firstBlock))
             step = min(2 * step, Self.largestStep)
         }
+    }
+
+    /// The last date of the run through `day`, reading later blocks while the run reaches the last one read.
+    private func runEnd(from day: Int, in days: inout ActiveDayBlocks, _ matcher: EventMatcher) throws -> Int {
         var end = day
-        step = 1
+        var step = 1
         while true {
             while end < days.lastDay, days.contains(end + 1) { end += 1 }
-            guard end == days.lastDay else { break }
-            days.append(try masks(matcher, blocks: (days.endBlock)..<(days.endBlock + step)))
+            guard end == days.lastDay else { return end }
+            days.append(try masks(matcher, blocks: days.endBlock..<(days.endBlock + step)))
             step = min(2 * step, Self.largestStep)
         }
-        return LocalDate(dayNumber: start)...LocalDate(dayNumber: end)
     }
 
     /// The union of the matching series' bits, one mask per block of `blocks`.
