@@ -84,4 +84,28 @@ struct ActivityRunTests {
         #expect(stored.map(\.0) == expected.keys.sorted())
         #expect(stored.map(\.1) == expected.keys.sorted().map { expected[$0]! })
     }
+
+    @Test("after new, moved and removed dates the blocks are what a recount of activityDay gives")
+    func blocksFollowEveryChange() async throws {
+        let f = try StoreFixture()
+        let recount = """
+            SELECT userId, localDay >> 6 AS block, type, hasValue, value, SUM(1 << (localDay & 63)) AS days FROM activityDay
+            GROUP BY userId, localDay >> 6, type, hasValue, value ORDER BY 1, 2, 3, 4, 5
+            """
+        let changes = [
+            "INSERT INTO activityDay (userId, type, hasValue, value, localDay, events) VALUES ('u1', 'mood', 0, '', 5, 1), ('u1', 'mood', 0, '', 63, 1), ('u1', 'mood', 1, 'good', 64, 2), ('u2', 'sleep', 0, '', -1, 1)",
+            "UPDATE activityDay SET events = events + 1 WHERE localDay = 5",
+            "UPDATE activityDay SET localDay = 200 WHERE localDay = 63",
+            "UPDATE activityDay SET type = 'sleep', userId = 'u2' WHERE localDay = 64",
+            "DELETE FROM activityDay WHERE localDay = 5",
+            "DELETE FROM activityDay",
+        ]
+        for change in changes {
+            try await f.database.writer.write { db in
+                try db.execute(sql: change)
+                let blocks = try Row.fetchAll(db, sql: "SELECT userId, block, type, hasValue, value, days FROM activityMask ORDER BY 1, 2, 3, 4, 5")
+                #expect(blocks == (try Row.fetchAll(db, sql: recount)), "after \(change)")
+            }
+        }
+    }
 }
