@@ -13,6 +13,14 @@ struct SQLiteActivityLedger: ActivityLedger {
     private static let largestStep = 16
 
     func run(containing date: LocalDate, matching matcher: EventMatcher, notBefore: LocalDate?) throws -> ClosedRange<LocalDate>? {
+        let question = MatcherQuestion(matcher: matcher, notBefore: notBefore, date: date)
+        if let known = answers.runs[question] { return known }
+        let run = try walkRun(containing: date, matching: matcher, notBefore: notBefore)
+        answers.runs[question] = run
+        return run
+    }
+
+    private func walkRun(containing date: LocalDate, matching matcher: EventMatcher, notBefore: LocalDate?) throws -> ClosedRange<LocalDate>? {
         let floor = notBefore?.dayNumber ?? Int.min
         let day = date.dayNumber
         guard day >= floor else { return nil }
@@ -63,6 +71,14 @@ struct SQLiteActivityLedger: ActivityLedger {
     /// Without a lower bound, a sum over the user's running totals (one row per type and value);
     /// with one, over the days since.
     func eventCount(matching matcher: EventMatcher, notBefore: LocalDate?) throws -> Int {
+        let question = MatcherQuestion(matcher: matcher, notBefore: notBefore, date: nil)
+        if let known = answers.counts[question] { return known }
+        let count = try countEvents(matching: matcher, notBefore: notBefore)
+        answers.counts[question] = count
+        return count
+    }
+
+    private func countEvents(matching matcher: EventMatcher, notBefore: LocalDate?) throws -> Int {
         guard let notBefore else {
             let statement = try db.cachedStatement(sql: Self.sql(.total, for: matcher))
             return try Int.fetchOne(statement, arguments: arguments(matcher)) ?? 0
@@ -82,27 +98,38 @@ struct SQLiteActivityLedger: ActivityLedger {
         return Set(programIDs.filter { (held[$0]?.count ?? 0) > 0 })
     }
 
-    /// The user's rows of the tally the achievement triggers keep (Schema.createAchievementTally),
-    /// read on the first question and kept for the rest of this event's evaluation: awards are
-    /// recorded only after it, so they cannot change under it. One range read of the user's rows
-    /// answers every once-program and every count program, which took a lookup each.
+    /// The user's rows of the tally the achievement triggers keep (Schema.createAchievementTally):
+    /// one range read of them answers every once-program and every count program, which took a
+    /// lookup each.
     private func heldByProgram() throws -> [String: HeldOrdinals] {
-        if let held = tallySnapshot.held { return held }
+        if let held = answers.held { return held }
         let statement = try db.cachedStatement(sql: "SELECT programId, held, highest FROM achievementTally WHERE userId = ?")
         var held: [String: HeldOrdinals] = [:]
         let rows = try Row.fetchCursor(statement, arguments: [userID])
         while let row = try rows.next() {
             held[row[0]] = HeldOrdinals(count: row[1], highest: row[2])
         }
-        tallySnapshot.held = held
+        answers.held = held
         return held
     }
 
-    private final class TallySnapshot {
+    /// Answers kept for the rest of the evaluation this ledger serves (one event's, or one
+    /// progress report's): nothing it asks about changes meanwhile, since awards are recorded only
+    /// after it. Programs often share a matcher (5, 3 and 2 days in a row of the same logs), and
+    /// the once- and count programs all read the same tally.
+    private final class Answers {
         var held: [String: HeldOrdinals]?
+        var runs: [MatcherQuestion: ClosedRange<LocalDate>?] = [:]
+        var counts: [MatcherQuestion: Int] = [:]
     }
 
-    private let tallySnapshot = TallySnapshot()
+    private struct MatcherQuestion: Hashable {
+        let matcher: EventMatcher
+        let notBefore: LocalDate?
+        let date: LocalDate?
+    }
+
+    private let answers = Answers()
 
     /// One statement either way, and its cost follows the keys asked about, not the periods a long
     /// history already holds. A few keys are each a lookup on the unique key. Many keys (every

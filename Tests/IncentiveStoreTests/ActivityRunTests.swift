@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import IncentiveEngine
 @testable import IncentiveStore
+import Synchronization
 import Testing
 
 @Suite("Runs of active days on SQLite")
@@ -107,5 +108,29 @@ struct ActivityRunTests {
                 #expect(blocks == (try Row.fetchAll(db, sql: recount)), "after \(change)")
             }
         }
+    }
+
+    @Test("programs that share a matcher share one run walk per event (5-, 3- and 2-in-a-row of the same logs)")
+    func sharedMatcherWalksOnce() async throws {
+        let f = try StoreFixture()
+        try await f.employer()
+        try await f.user("u1")
+        for day in [3, 2, 1] {  // before any program existed
+            _ = try await f.intake.ingest(f.submission("e\(day)", value: "perfect", daysAgo: day), now: f.now)
+        }
+        let matcher = EventMatcher(types: ["mood"], value: "perfect")
+        for days in [5, 3, 2] {
+            try await f.program("\(days) in a row", try ConsecutiveDaysRule(days: days, matcher: matcher))
+        }
+        let blockReads = Atomic(0)
+        try await f.database.writer.writeWithoutTransaction { db in
+            db.trace { event in
+                if "\(event)".contains("FROM activityMask") { blockReads.add(1, ordering: .relaxed) }
+            }
+        }
+        let today = try await f.intake.ingest(f.submission("e0", value: "perfect"), now: f.now)
+        try await f.database.writer.writeWithoutTransaction { db in db.trace(options: [], nil) }
+        #expect(f.rewards(today) == ["2 in a row", "3 in a row"])
+        #expect(blockReads.load(ordering: .relaxed) == 1)
     }
 }
