@@ -23,10 +23,7 @@ struct AchievementTallyTests {
 
     @Test("after awards, removals and changed keys the tally is what a recount of the achievements gives")
     func tallyFollowsEveryChange() async throws {
-        let f = try StoreFixture()
-        try await f.employer()
-        try await f.user("u1")
-        try await f.user("u2")
+        let f = try await Self.twoUsers()
         try await f.program("every", try EventReportedRule(type: "fact", value: nil), repeatable: true)
         for (index, user) in ["u1", "u1", "u1", "u2", "u1", "u2"].enumerated() {
             _ = try await f.intake.ingest(f.submission("e\(index)", user: user, type: "fact"), now: f.now)
@@ -63,6 +60,15 @@ struct AchievementTallyTests {
         }
         #expect(try await ledger("u1") == HeldOrdinals(count: 3, highest: 12))  // held 1, 3, 12
         #expect(try await ledger("u2") == HeldOrdinals(count: 0, highest: 0))
+    }
+
+    /// Users u1 and u2 of employer 1, without programs.
+    static func twoUsers() async throws -> StoreFixture {
+        let f = try StoreFixture()
+        try await f.employer()
+        try await f.user("u1")
+        try await f.user("u2")
+        return f
     }
 
     /// User u1 of employer 1, with one repeatable program rewarding every `fact` event.
@@ -106,10 +112,7 @@ struct AchievementTallyTests {
 
     @Test("once-programs a user earned are read from the tally, each user's alone")
     func earnedOnceFromTheTally() async throws {
-        let f = try StoreFixture()
-        try await f.employer()
-        try await f.user("u1")
-        try await f.user("u2")
+        let f = try await Self.twoUsers()
         try await f.program("birth", try EventReportedRule(type: "fact", value: "gave birth"))
         try await f.program("marathon", try EventReportedRule(type: "fact", value: "ran a marathon"))
         _ = try await f.intake.ingest(f.submission("e1", user: "u1", type: "fact", value: "gave birth"), now: f.now)
