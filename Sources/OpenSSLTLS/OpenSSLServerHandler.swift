@@ -284,7 +284,9 @@ public final class OpenSSLServerHandler: ChannelDuplexHandler {
         // before anything leaves: a promise's callback may write and flush again from inside
         // the network write.
         swap(&pendingWrites, &writesInFlight)
-        if sessionTicketOwed {
+        // Only with bytes to write: a ticket asked for puts OpenSSL back into handshake state until
+        // the next write carries it, and in that state it would not send a close_notify.
+        if sessionTicketOwed, writesInFlight.contains(where: { $0.data.readableBytes > 0 }) {
             sessionTicketOwed = false
             connection.requestSessionTicket()
         }

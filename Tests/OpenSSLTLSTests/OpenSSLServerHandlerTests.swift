@@ -135,6 +135,37 @@ struct OpenSSLServerHandlerTests {
         #expect(pair.clientEvents.receivedText == "firstsecond")
     }
 
+    @Test("a first flush of empty writes asks for no ticket, so a full close still sends close_notify")
+    func emptyFirstFlushThenClose() throws {
+        let pair = try TLSPair()
+        try pair.handshake()
+        let flushed = pair.server.writeAndFlush(ByteBuffer())
+        #expect(flushed.hasCompleted)
+        let closed = pair.server.close()
+        try pair.exchange()  // our close_notify out, the client's answer back
+        #expect(closed.hasCompleted)
+        #expect(!pair.server.isActive)
+        #expect(!pair.client.isActive)
+    }
+
+    @Test("a write made from a written promise's callback goes out after it, and every promise completes")
+    func writeFromPromiseCallback() throws {
+        let pair = try TLSPair()
+        try pair.handshake()
+        let server = pair.server
+        let first = server.writeAndFlush(ByteBuffer(string: "one,"))
+        let second = server.eventLoop.makePromise(of: Void.self)
+        first.assumeIsolated().whenSuccess {
+            server.write(ByteBuffer(string: "two,"), promise: nil)
+            server.writeAndFlush(ByteBuffer(string: "three"), promise: second)
+        }
+        let alsoFirst = server.eventLoop.makePromise(of: Void.self)
+        server.writeAndFlush(ByteBuffer(string: ""), promise: alsoFirst)
+        try pair.exchange()
+        #expect(first.hasCompleted && second.futureResult.hasCompleted && alsoFirst.futureResult.hasCompleted)
+        #expect(pair.clientEvents.receivedText == "one,two,three")
+    }
+
     @Test("the writes of one flush leave as one TLS record")
     func oneRecordPerFlush() throws {
         let pair = try TLSPair()
