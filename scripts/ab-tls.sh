@@ -19,6 +19,7 @@ PORT=${PORT:-18443}
 WORK=${WORK:-/tmp/incentives-ab-tls}
 SERVER_PID=""
 trap '[[ -z $SERVER_PID ]] || kill "$SERVER_PID" 2>/dev/null || true' EXIT
+export WORK
 mkdir -p "$WORK"
 
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
@@ -38,6 +39,7 @@ s_time_run() {
 report() {
     awk -v round="$1" -v name="$2" -v what="$3" -v n="$4" -v s="$5" -v t="$6" -v unit="$7" \
         -v hz="$(getconf CLK_TCK)" 'BEGIN {
+        if (n + 0 == 0) { printf "round %d  %-36s %-22s no answers (see %s)\n", round, name, what, ENVIRON["WORK"] "/serve.log"; exit }
         printf "round %d  %-36s %-22s %8.0f/s   server CPU %7.1f us/%s (%.2f cores)\n", round, name, what, n / s,
             t / hz * 1e6 / n, unit, t / hz / s }'
 }

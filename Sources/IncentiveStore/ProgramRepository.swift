@@ -30,7 +30,10 @@ public struct ProgramRepository: Sendable {
         }
     }
 
-    /// What an admin may change; the rule and its parameters never change (deactivate and create instead).
+    /// What an admin may change; the rule and its parameters never change (deactivate and create
+    /// instead), nor does `repeatable`: evaluation reads "holds any period of a once-program" as
+    /// "earned it" (`SQLiteActivityLedger.earnedOnce`), which a program turned once from
+    /// repeatable would break.
     public struct Patch: Sendable {
         public var active: Bool?
         public var endsAt: Date??

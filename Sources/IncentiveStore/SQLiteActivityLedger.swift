@@ -40,7 +40,8 @@ struct SQLiteActivityLedger: ActivityLedger {
         while true {
             while start > max(floor, days.firstDay), days.contains(start - 1) { start -= 1 }
             guard start == days.firstDay, start > floor else { return start }
-            days.prepend(try masks(matcher, blocks: (days.firstBlock - step)..<days.firstBlock))
+            let earliest = max(days.firstBlock - step, ActiveDayBlocks.block(of: floor))  // none wholly before the floor
+            days.prepend(try masks(matcher, blocks: earliest..<days.firstBlock))
             step = min(2 * step, Self.largestStep)
         }
     }
