@@ -51,7 +51,7 @@ def grant(db: sqlite3.Connection, client_id: str, every: int):
 def pages(db: sqlite3.Connection, client_id: str, size: int, wanted: list[str]):
     """Prints how many rows the partner sees, then "PAGE SINCE" for each wanted page (a number or
     `last`, the last full page) that exists as a full page; page k holds rows (k-1)*size+1 .. k*size
-    of the partner's feed, so it opens after the seq of row (k-1)*size."""
+    of the partner's feed, so it opens after the position of row (k-1)*size."""
     total = db.execute("SELECT COUNT(*) FROM partnerFeedEntry WHERE clientId = ?", (client_id,)).fetchone()[0]
     print(total)
     numbers = sorted({total // size if page == "last" else int(page) for page in wanted})
@@ -59,7 +59,7 @@ def pages(db: sqlite3.Connection, client_id: str, size: int, wanted: list[str]):
         if page < 1 or page * size > total:
             continue
         since = 0 if page == 1 else db.execute(
-            "SELECT seq FROM partnerFeedEntry WHERE clientId = ? ORDER BY seq LIMIT 1 OFFSET ?",
+            "SELECT position FROM partnerFeedEntry WHERE clientId = ? ORDER BY position LIMIT 1 OFFSET ?",
             (client_id, (page - 1) * size - 1)).fetchone()[0]
         print(page, since)
 

@@ -83,7 +83,7 @@ mapfile -t RAW < <(python3 - "$DB" "$CLIENT_ID" "$PAGE" "$RAW_SECONDS" "${SINCES
 import sqlite3, sys, time
 db, client, page, seconds = sqlite3.connect(sys.argv[1]), sys.argv[2], int(sys.argv[3]), float(sys.argv[4])
 query = ('SELECT achievement.* FROM partnerFeedEntry entry JOIN achievement ON achievement.seq = entry.seq '
-         'WHERE entry.clientId = ? AND entry.seq > ? ORDER BY entry.seq LIMIT ?')
+         'WHERE entry.clientId = ? AND entry.position > ? ORDER BY entry.position LIMIT ?')
 for since in map(int, sys.argv[5:]):
     started, count = time.perf_counter(), 0
     while time.perf_counter() - started < seconds:

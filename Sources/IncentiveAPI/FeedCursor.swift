@@ -1,7 +1,7 @@
 import Foundation
 import OpenSSLCrypto
 
-/// The partner feed's `next_cursor`: the last award sequence of a page and a MAC (under a key in the
+/// The partner feed's `next_cursor`: the partner-local position of a page's last row and a MAC (under a key in the
 /// data folder) binding it to the client and the query it came from. A cursor that was altered,
 /// belongs to another client, or comes from another query (user-bound vs partner-wide, other `since`)
 /// is refused with 400.
@@ -26,8 +26,8 @@ package struct FeedCursor: Sendable {
         self.key = HMACSHA256Key(key)
     }
 
-    package func issue(after sequence: Int64, for binding: Binding) -> String {
-        "\(sequence).\(Base64URL.encode(mac(sequence, binding)))"
+    package func issue(after position: Int64, for binding: Binding) -> String {
+        "\(position).\(Base64URL.encode(mac(position, binding)))"
     }
 
     package func position(of cursor: String, for binding: Binding) throws -> Int64 {

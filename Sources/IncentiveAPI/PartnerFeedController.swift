@@ -33,7 +33,7 @@ struct PartnerFeedController<Context: RequestContext> {
         var page = PartnerFeedPage(limit: limit, ids: tokens.pairwiseIdentifiers(for: identity.clientID))
         try feed.page(clientID: identity.clientID, userID: identity.userID, after: after, limit: limit + 1) { try page.add($0) }
         RequestIdentity.rowsReturned?.set(page.rows)
-        let nextCursor = page.hasMore ? cursors.issue(after: page.lastSequence, for: binding) : nil
+        let nextCursor = page.hasMore ? cursors.issue(after: page.lastPosition, for: binding) : nil
         let body = page.finish(nextCursor: nextCursor, allocator: ByteBufferAllocator())
         // Over the whole body: the rows and whether more follow.
         let etag = "\"" + Base64URL.encode(body.withUnsafeReadableBytes { SHA256.hash($0) }.prefix(12)) + "\""
@@ -56,11 +56,27 @@ struct PartnerFeedController<Context: RequestContext> {
         return value
     }
 
+    /// The position to read after: 0 (the beginning), or one of the partner's own positions from a
+    /// `sequence` (as `since`) or a cursor. A value between them is a global award sequence from
+    /// API version 0.1, before positions were the partner's own: it cannot be mapped exactly, so the
+    /// partner is told to read once from the beginning.
     private func position(cursor: String?, binding: FeedCursor.Binding) throws -> Int64 {
-        if let cursor { return try cursors.position(of: cursor, for: binding) }
-        guard let since = binding.since else { return 0 }
-        guard let value = Int64(since), value >= 0 else { throw APIProblem.badRequest("since must be a sequence from this feed", field: "since") }
-        return value
+        let field = cursor == nil ? "since" : "cursor"
+        let position: Int64
+        if let cursor {
+            position = try cursors.position(of: cursor, for: binding)
+        } else if let since = binding.since {
+            guard let value = Int64(since), value >= 0 else { throw APIProblem.badRequest("since must be a sequence from this feed", field: "since") }
+            position = value
+        } else {
+            return 0
+        }
+        guard position == 0 || position >= PartnerFeed.positionOrigin else {
+            throw APIProblem.badRequest(
+                "\(field) is a position of the feed's numbering before API version 0.2.0, which this feed no longer uses: read the feed once from the beginning (without since or cursor) and keep the new sequences",
+                field: field)
+        }
+        return position
     }
 }
 

@@ -12,7 +12,8 @@ struct PartnerFeedPage: ~Copyable {
     private let ids: PairwiseIdentifiers
     private var json: JSONWriter
     private(set) var rows = 0
-    private(set) var lastSequence: Int64 = 0
+    /// The partner-local feed position of the last row written.
+    private(set) var lastPosition: Int64 = 0
     /// The query found a row past `limit` (it asks for one more).
     private(set) var hasMore = false
 
@@ -39,8 +40,8 @@ struct PartnerFeedPage: ~Copyable {
         json.raw(","); json.key("achieved_on"); json.string(utf8: try Self.required(row, .achievedOn))
         json.raw(","); json.key("event_ids"); try writeEventIDs(try Self.required(row, .eventIds))
         json.raw(","); json.key("period_key"); json.string(utf8: try Self.required(row, .periodKey))
-        lastSequence = row.int64(.seq)
-        json.raw(","); json.key("sequence"); json.string(String(lastSequence))
+        lastPosition = row.int64(.position)
+        json.raw(","); json.key("sequence"); json.string(String(lastPosition))
         json.raw("}")
         rows += 1
     }
@@ -52,21 +53,23 @@ struct PartnerFeedPage: ~Copyable {
         return json.finish(allocator: allocator)
     }
 
+    /// Partners get the time of an award to the whole minute (`achieved_on` stays): with
+    /// milliseconds, the time and the program alone would let two partners of a small program join
+    /// their views of a user.
     private mutating func writeAchievedAt(_ row: PartnerFeedColumns) throws {
-        if row.isText(.achievedAt), let text = row.text(.achievedAt), Self.writeStoredTime(text, into: &json) { return }
-        json.string(try Self.rfc3339(stored: row.databaseValue(.achievedAt)))
+        if row.isText(.achievedAt), let text = row.text(.achievedAt), Self.writeStoredMinute(text, into: &json) { return }
+        json.string(try Self.rfc3339Minute(stored: row.databaseValue(.achievedAt)))
     }
 
-    /// GRDB's `YYYY-MM-DD HH:MM:SS.SSS` (UTC) becomes RFC 3339 by a `T` and a `Z`, which is what
-    /// `LenientDateTranscoder` writes for the date it stands for. False, writing nothing, for
-    /// any other form (those go through `Date`).
-    static func writeStoredTime(_ text: UnsafeRawBufferPointer, into json: inout JSONWriter) -> Bool {
+    /// GRDB's `YYYY-MM-DD HH:MM:SS.SSS` (UTC) becomes the RFC 3339 minute it falls in,
+    /// `YYYY-MM-DDTHH:MM:00Z`. False, writing nothing, for any other form (those go through `Date`).
+    static func writeStoredMinute(_ text: UnsafeRawBufferPointer, into json: inout JSONWriter) -> Bool {
         guard text.count == 23, text[10] == UInt8(ascii: " "), text[19] == UInt8(ascii: ".") else { return false }
         json.raw("\"")
         json.rawBytes(UnsafeRawBufferPointer(rebasing: text[..<10]))
         json.raw("T")
-        json.rawBytes(UnsafeRawBufferPointer(rebasing: text[11...]))
-        json.raw("Z\"")
+        json.rawBytes(UnsafeRawBufferPointer(rebasing: text[11..<16]))
+        json.raw(":00Z\"")
         return true
     }
 
@@ -94,11 +97,13 @@ struct PartnerFeedPage: ~Copyable {
         return text
     }
 
-    /// A stored timestamp in any form GRDB reads as a date, as `LenientDateTranscoder` writes it.
-    static func rfc3339(stored value: DatabaseValue) throws -> String {
+    /// The minute of a stored timestamp in any form GRDB reads as a date, `YYYY-MM-DDTHH:MM:00Z`.
+    static func rfc3339Minute(stored value: DatabaseValue) throws -> String {
         guard let date = Date.fromDatabaseValue(value) else {
             throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "unreadable achievement time \(value)"))
         }
-        return try LenientDateTranscoder().encode(date)
+        let minute = Date(timeIntervalSince1970: (date.timeIntervalSince1970 / 60).rounded(.down) * 60)
+        // A whole minute is written `...:00.000Z`; drop the milliseconds.
+        return try LenientDateTranscoder().encode(minute).dropLast(5) + "Z"
     }
 }

@@ -68,6 +68,7 @@ public struct IncentiveDatabase: Sendable {
         migrator.registerMigration("v11-program-change-stamps", migrate: Schema.stampProgramChanges)
         migrator.registerMigration("v12-feed-follows-every-grant-change", migrate: Schema.followEveryGrantChange)
         migrator.registerMigration("v13-activity-masks", migrate: Schema.createActivityMasks)
+        migrator.registerMigration("v14-partner-local-feed-positions", migrate: Schema.partnerLocalFeedPositions)
         return migrator
     }
 }

@@ -7,11 +7,12 @@ import GRDBSQLite
 public struct PartnerFeedColumns {
     /// The select list, in the order of `Column`.
     public enum Column: Int32, CaseIterable {
-        case seq, id, userId, programId, programName, incentive, rewardName, rewardDescription, rewardPayload,
+        case position, id, userId, programId, programName, incentive, rewardName, rewardDescription, rewardPayload,
              periodKey, achievedAt, achievedOn, eventIds
     }
 
-    static let selectList = Column.allCases.map { "achievement.\($0)" }.joined(separator: ", ")
+    /// The partner's own position, then the achievement's columns.
+    static let selectList = Column.allCases.map { $0 == .position ? "entry.position" : "achievement.\($0)" }.joined(separator: ", ")
 
     let statement: SQLiteStatement
 

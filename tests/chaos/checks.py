@@ -109,11 +109,14 @@ class Checker:
             self.fail(f"activityDay disagrees with the events (events, activity): {dict(list(diff.items())[:10])}")
 
     def check_feed_rows(self, db) -> None:
-        stored = dict(db.execute("SELECT seq, programId FROM achievement"))
+        """Each row a partner saw is, if still in its feed (a revoke takes rows out), the award the
+        partner's position stands for; positions are never reused."""
+        stored = {(row[0], row[1]): row[2] for row in db.execute(
+            "SELECT e.clientId, e.position, a.programId FROM partnerFeedEntry e JOIN achievement a ON a.seq = e.seq")}
         programs = {p.client_id: p.program_ids for p in self.world.partners}
         for (client_id, sequence), program in self.ledger.feed_rows.items():
-            if stored.get(sequence) != program or program not in programs[client_id]:
-                self.fail(f"partner {client_id} saw achievement sequence {sequence} ({program}); stored: {stored.get(sequence)}")
+            if stored.get((client_id, sequence), program) != program or program not in programs[client_id]:
+                self.fail(f"partner {client_id} saw sequence {sequence} ({program}); stored: {stored.get((client_id, sequence))}")
         self.counts["feed rows seen and found"] = len(self.ledger.feed_rows)
 
     def check_families(self, db) -> None:
@@ -301,12 +304,18 @@ class Checker:
         self.counts["users checked against the rules"] = len(employers)
 
     def expected_feed(self, db, partner) -> list[int]:
-        """From the base tables: awards in the partner's programs of users with an active grant to it."""
+        """From the base tables: awards in the partner's programs of users with an active grant to it;
+        returned as the partner's feed positions, once the feed index is checked to hold exactly them."""
         marks = ",".join("?" * len(partner.program_ids))
-        return [row[0] for row in db.execute(f"""
+        awards = {row[0] for row in db.execute(f"""
             SELECT seq FROM achievement a WHERE a.programId IN ({marks}) AND EXISTS (
-                SELECT 1 FROM "grant" g WHERE g.userId = a.userId AND g.clientId = ? AND g.revokedAt IS NULL)
-            ORDER BY seq""", (*partner.program_ids, partner.client_id))]
+                SELECT 1 FROM "grant" g WHERE g.userId = a.userId AND g.clientId = ? AND g.revokedAt IS NULL)""",
+            (*partner.program_ids, partner.client_id))}
+        index = dict(db.execute("SELECT seq, position FROM partnerFeedEntry WHERE clientId = ?", (partner.client_id,)))
+        if set(index) != awards:
+            self.fail(f"feed index of {partner.client_id}: missing awards {sorted(awards - set(index))[:10]}, "
+                      f"not expected {sorted(set(index) - awards)[:10]}")
+        return sorted(index[seq] for seq in awards if seq in index)
 
     def check_feed_complete(self, partner, expected: list[int]) -> int:
         """A full walk with a client-credentials token shows exactly the expected rows, in order, once

@@ -402,13 +402,15 @@ class FeedWalker(Worker):
         self.clients = {p.client_id: PartnerClient(world.base_url, world.ca, p.client_id, p.secret) for p in world.partners}
         self.tokens: dict[str, str] = {}
         self.walks = 0
+        self.seen: dict[str, list[int]] = {}  # positions each partner's feed has shown, for `since`
 
     def step(self):
         partner = self.rng.choice(self.world.partners)
         if partner.client_id not in self.tokens or self.walks % 10 == 0:
             if not self.issue(partner):
                 return
-        self.walk(partner, limit=self.rng.randint(1, 50), since=self.rng.choice([0, 0, self.rng.randint(0, 500)]))
+        seen = self.seen.get(partner.client_id) or [0]
+        self.walk(partner, limit=self.rng.randint(1, 50), since=self.rng.choice([0, 0, self.rng.choice(seen)]))
         self.walks += 1
 
     def issue(self, partner: PartnerInfo) -> bool:
@@ -459,6 +461,7 @@ class FeedWalker(Worker):
         for row in rows:
             if row["program_id"] not in partner.program_ids or "user_id" in row:
                 self.ledger.violation(f"feed of {partner.client_id} shows {row}")
+        self.seen.setdefault(partner.client_id, []).extend(sequences[-1:])
         return sequences[-1] if sequences else last
 
 
