@@ -61,6 +61,12 @@ struct APIProblem: Error, Sendable, Equatable {
         APIProblem(status: .forbidden, title: "Forbidden", detail: detail)
     }
 
+    /// The audit row of the request could not be written: it fails closed, changing and disclosing nothing.
+    static let auditUnavailable = APIProblem(
+        status: .serviceUnavailable, title: "Service unavailable",
+        detail: "The request could not be recorded in the audit log, so nothing was changed or disclosed. Retry shortly.",
+        retryAfter: 1)
+
     static let internalError = APIProblem(status: .internalServerError, title: "Internal error", detail: "The error was logged.")
 
     /// The JSON body.

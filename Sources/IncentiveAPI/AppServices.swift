@@ -43,9 +43,9 @@ public struct AppServices: Sendable {
         sessions = SessionStore(database: database, hmacKey: oauthKey)
         audit = AuditChain(database: database, key: try Self.auditKey(configuration: configuration))
         partnerLimiter = PartnerRateLimiter(quota: configuration.partnerRequestsPerMinute)
-        auditTrail = AuditTrail(writer: AuditGroupCommit(chain: audit), logger: Logger(label: "incentives.audit"))
+        auditTrail = AuditTrail(writer: AuditGroupCommit(chain: audit), logger: Logger(label: "incentives.audit"), refusals: RefusalAudit())
         tokens = TokenService(
-            settings: TokenSettings(origin: origin), database: database, keys: keys, hmacKey: oauthKey,
+            settings: TokenSettings(origin: origin), database: database, audit: audit, keys: keys, hmacKey: oauthKey,
             pairwiseKey: try SecretKeyFile.loadOrCreate(data.appendingPathComponent(Self.pairwiseKeyFile)))
         feedCursors = FeedCursor(key: try SecretKeyFile.loadOrCreate(data.appendingPathComponent(Self.feedCursorKeyFile)))
         let evaluator = IncentiveEvaluator(graceWindow: configuration.graceWindowSeconds)
@@ -58,7 +58,7 @@ public struct AppServices: Sendable {
             programs: ProgramRepository(database: database),
             achievements: AchievementRepository(database: database),
             passwordIterations: configuration.passwordIterations,
-            partnerAPI: PartnerAPIHandler(partners: partners, tokens: tokens, sessions: sessions, origin: origin, audit: auditTrail),
+            partnerAPI: PartnerAPIHandler(partners: partners, tokens: tokens, sessions: sessions, origin: origin, chain: audit),
             auditAPI: AuditAPIHandler(chain: audit))
     }
 

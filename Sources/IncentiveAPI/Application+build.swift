@@ -89,7 +89,7 @@ func buildRouter(configuration: AppConfiguration, services: AppServices) throws 
     let api = router.group()
         .add(middleware: ResponseHeaderDecodingMiddleware())
         .add(middleware: RequestBodyMiddleware())
-        .add(middleware: CredentialMiddleware(keys: services.apiKeys, tokens: services.tokens, browser: browser, origin: services.origin,
+        .add(middleware: CredentialMiddleware(keys: services.apiKeys, chain: services.audit, tokens: services.tokens, browser: browser, origin: services.origin,
                                              audit: audit, rateLimitAudit: services.rateLimitAudit, limiter: services.partnerLimiter))
     MetricsController(jobs: services.jobs, achievements: AchievementRepository(database: services.database), audit: services.audit)
         .addRoutes(to: api)

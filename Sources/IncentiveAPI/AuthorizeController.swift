@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import OpenSSLCrypto
+import IncentiveStore
 import PartnerAuth
 
 /// `GET/POST /oauth/authorize`: the code flow with PKCE `S256`, exact redirect URIs, `state` and
@@ -39,8 +40,10 @@ struct AuthorizeController<Context: RequestContext> {
             let fields = request.uri.queryParameters.reduce(into: [String: String]()) { $0[String($1.key)] = String($1.value) }
             return try await respond { try await start(request, fields: fields) }
         }
-        router.post("oauth/authorize") { request, _ in
-            try await respond { try await decide(request) }
+        router.post("oauth/authorize") { request, context in
+            try await respond {
+                try await decide(request, source: AuditSource(requestID: context.id, address: CredentialMiddleware<Context>.address(context)))
+            }
         }
     }
 
@@ -69,7 +72,7 @@ struct AuthorizeController<Context: RequestContext> {
         return try await consentPage(parameters, session: session)
     }
 
-    private func decide(_ request: Request) async throws -> Response {
+    private func decide(_ request: Request, source: AuditSource) async throws -> Response {
         let form: FormBody
         do { form = try await FormBody.parse(request) } catch { throw Refusal.page("The form could not be read.") }
         let parameters = try await validate(form.fields)
@@ -78,12 +81,11 @@ struct AuthorizeController<Context: RequestContext> {
             return HTMLPage.error("Authorization failed", "The form expired or did not come from this site.", status: .forbidden)
         }
         guard form["decision"] == "approve" else {
-            await audit.record("consent.denied", "ok", client: parameters.partner.clientId, user: session.userID)
+            try await audit.record("consent.denied", "ok", client: parameters.partner.clientId, user: session.userID,
+                                   address: source.address, requestID: source.requestID)
             throw Refusal.redirect(to: parameters.redirectURI, error: "access_denied", description: "the user denied access", state: parameters.state)
         }
-        let grant = try await tokens.grant(userID: session.userID, partner: parameters.partner, scopes: parameters.scopes)
-        await audit.record("consent.granted", "ok", client: parameters.partner.clientId, user: session.userID, grant: grant.id,
-                           detail: ["scope": parameters.scopes.sorted().joined(separator: " ")])
+        let grant = try await tokens.grant(userID: session.userID, partner: parameters.partner, scopes: parameters.scopes, source: source)
         return try await issueCode(grant: grant, parameters)
     }
 
@@ -123,7 +125,7 @@ struct AuthorizeController<Context: RequestContext> {
         }
         let scopes: Set<String>
         do { scopes = try TokenService.scopes(requested: fields["scope"], allowed: partner.scopeSet) } catch {
-            throw refuse("invalid_scope", error.description)
+            throw refuse("invalid_scope", error.publicDescription)
         }
         return Parameters(partner: partner, redirectURI: redirectURI, scopes: scopes, state: state,
                           codeChallenge: challenge, forceConsent: fields["prompt"] == "consent")

@@ -14,7 +14,8 @@ struct ConnectionsController<Context: RequestContext> {
     func addRoutes(to router: Router<Context>) {
         router.get("account/connections") { request, _ in try await page(request) }
         router.post("account/connections/:grant/revoke") { request, context in
-            try await revoke(request, grantID: try context.parameters.require("grant"))
+            try await revoke(request, grantID: try context.parameters.require("grant"),
+                             source: AuditSource(requestID: context.id, address: CredentialMiddleware<Context>.address(context)))
         }
     }
 
@@ -42,7 +43,7 @@ struct ConnectionsController<Context: RequestContext> {
         return HTMLPage(title: "Your connections", body: body).response()
     }
 
-    private func revoke(_ request: Request, grantID: String) async throws -> Response {
+    private func revoke(_ request: Request, grantID: String, source: AuditSource) async throws -> Response {
         guard let (_, session) = try await browser.current(request) else {
             return HTMLPage.error("Revoke", "Please sign in again.", status: .unauthorized)
         }
@@ -51,8 +52,7 @@ struct ConnectionsController<Context: RequestContext> {
             return HTMLPage.error("Revoke", "The form expired or did not come from this site.", status: .forbidden)
         }
         do {
-            try await tokens.revokeGrant(id: grantID, userID: session.userID)
-            await audit.record("consent.revoked", "ok", user: session.userID, grant: grantID, detail: ["by": "user"])
+            try await tokens.revokeGrant(id: grantID, userID: session.userID, source: source, detail: ["by": "user"])
             ServiceMetrics.grantRevoked(by: "user")
         } catch StoreError.notFound {
             return HTMLPage.error("Revoke", "No such connection.", status: .notFound)

@@ -11,6 +11,7 @@ import PartnerAuth
 /// - everything else: an API key (`Authorization: Bearer ink_...`), scopes checked by each handler.
 struct CredentialMiddleware<Context: RequestContext>: RouterMiddleware {
     let keys: APIKeyRepository
+    let chain: AuditChain
     let tokens: TokenService
     let browser: BrowserSession
     let origin: PublicOrigin
@@ -23,18 +24,19 @@ struct CredentialMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         // The router ignores empty segments (`//v1/achievements/`); so must the choice of credential.
         let path = "/" + request.uri.path.split(separator: "/").joined(separator: "/")
+        let source = AuditSource(requestID: context.id, address: Self.address(context))
         if path == "/v1/achievements" {
             let identity: BearerIdentity
             do {
-                identity = try await partner(request)
-            } catch let problem as APIProblem {
+                identity = try partner(request)
+            } catch let refusal as BearerRefusal {
                 // A token we signed names who it was issued to, even when it no longer counts.
                 let claims = bearerToken(request).flatMap { try? tokens.decode(accessToken: $0) }
-                await audit.record(AuditFact(
+                try await audit.recordRefused(AuditFact(
                     type: "credential.refused", outcome: "denied", clientID: claims?.clientID, subject: claims?.sub,
-                    grantID: claims?.grantID, jti: claims?.jti, path: path, status: problem.status.code,
-                    address: Self.address(context), requestID: context.id, detail: AuditTrail.json(["reason": problem.detail ?? ""])))
-                throw problem
+                    grantID: claims?.grantID, jti: claims?.jti, path: path, status: refusal.problem.status.code,
+                    address: source.address, requestID: source.requestID, detail: AuditFact.detail(["reason": refusal.reason])))
+                throw refusal.problem
             }
             let rows = RowCounter()
             let quota = limiter.take(identity.clientID)
@@ -56,7 +58,8 @@ struct CredentialMiddleware<Context: RequestContext>: RouterMiddleware {
             if response.status == .tooManyRequests, !rateLimitAudit.count(clientID: identity.clientID) {
                 return response  // counted; the minute's summary row carries it
             }
-            await audit.record(AuditFact(
+            // Fails closed: without its row the page is not sent (503 instead).
+            try await audit.record(AuditFact(
                 type: "partner.call", outcome: response.status.code < 400 ? "ok" : "denied", clientID: identity.clientID,
                 userID: identity.userID, subject: identity.subject, grantID: identity.grantID, jti: identity.jti, path: path,
                 status: response.status.code, rows: rows.count, address: Self.address(context), requestID: context.id))
@@ -64,31 +67,76 @@ struct CredentialMiddleware<Context: RequestContext>: RouterMiddleware {
         }
         if path.hasPrefix("/v1/me/") {
             let session = try await user(request)
-            return try await RequestIdentity.$user.withValue(session) { try await next(request, context) }
+            return try await RequestIdentity.$auditSource.withValue(source) {
+                try await RequestIdentity.$user.withValue(session) { try await next(request, context) }
+            }
         }
         guard let token = bearerToken(request), let key = try keys.authenticate(token) else {
-            await audit.record("credential.refused", "denied", address: Self.address(context), requestID: context.id,
-                               detail: ["path": path, "reason": "no valid API key"])
+            try await audit.recordRefused(AuditFact(type: "credential.refused", outcome: "denied", address: source.address,
+                                                    requestID: source.requestID,
+                                                    detail: AuditFact.detail(["path": path, "reason": "no valid API key"])))
             throw APIProblem.unauthorized
         }
-        let response = try await RequestIdentity.$apiKey.withValue(key) { try await next(request, context) }
-        if key.scopes.contains(.admin), request.method != .get, request.method != .head, path != "/v1/events" {
-            await audit.record("admin.change", response.status.code < 400 ? "ok" : "denied", address: Self.address(context),
-                               requestID: context.id, detail: ["api_key": key.id, "method": request.method.rawValue, "path": path,
-                                                               "status": String(response.status.code)])
+        guard key.scopes.contains(.admin), request.method != .get, request.method != .head, path != "/v1/events" else {
+            return try await RequestIdentity.$auditSource.withValue(source) {
+                try await RequestIdentity.$apiKey.withValue(key) { try await next(request, context) }
+            }
+        }
+        return try await adminChange(request, context, key: key, path: path, source: source, next: next)
+    }
+
+    /// An admin's change: its `admin.change` row goes into the change's own transaction (the
+    /// handler hands `RequestIdentity.adminChange` to the repository); a refused change is
+    /// recorded as denied before the answer leaves.
+    private func adminChange(_ request: Request, _ context: Context, key: APIKey, path: String, source: AuditSource,
+                             next: (Request, Context) async throws -> Response) async throws -> Response {
+        let detail = ["api_key": key.id, "method": request.method.rawValue, "path": path]
+        let change = AuditedChange(chain: chain, fact: AuditFact(
+            type: "admin.change", outcome: "ok", address: source.address, requestID: source.requestID, detail: AuditFact.detail(detail)))
+        let response: Response
+        do {
+            response = try await RequestIdentity.$auditSource.withValue(source) {
+                try await RequestIdentity.$adminChange.withValue(change) {
+                    try await RequestIdentity.$apiKey.withValue(key) { try await next(request, context) }
+                }
+            }
+        } catch let error as AuditWriteError {
+            throw error
+        } catch {
+            let problem = ProblemMiddleware<Context>.problem(for: error)
+            try await recordRefusedChange(detail, status: problem.status.code, source: source)
+            throw error
+        }
+        if response.status.code >= 400 {
+            try await recordRefusedChange(detail, status: response.status.code, source: source)
+        } else if !change.wasAppended {
+            // Every admin write passes the row to its repository; one that did not is a bug to fix, not a gap to leave.
+            context.logger.error("Admin change without its audit row in the transaction", metadata: ["path": "\(path)"])
+            try await audit.record(change.fact)
         }
         return response
     }
 
-    private func partner(_ request: Request) async throws -> BearerIdentity {
+    private func recordRefusedChange(_ detail: [String: String], status: Int, source: AuditSource) async throws {
+        try await audit.record("admin.change", "denied", address: source.address, requestID: source.requestID,
+                               detail: detail.merging(["status": String(status)]) { $1 })
+    }
+
+    /// A refused bearer token: the problem for the response (RFC 6750 codes only) and the exact reason for the audit row.
+    private struct BearerRefusal: Error {
+        let problem: APIProblem
+        let reason: String
+    }
+
+    private func partner(_ request: Request) throws -> BearerIdentity {
         // RFC 6750 §3.1: a request without any credential gets a challenge without an error code.
-        guard let token = bearerToken(request) else { throw APIProblem.bearerRequired }
+        guard let token = bearerToken(request) else { throw BearerRefusal(problem: .bearerRequired, reason: "no bearer token") }
         do {
             return try tokens.verifyBearer(token, requiredScope: Self.partnerScope)
         } catch let error as OAuthError where error.code == "insufficient_scope" {
-            throw APIProblem.insufficientScope(Self.partnerScope)
+            throw BearerRefusal(problem: .insufficientScope(Self.partnerScope), reason: error.description)
         } catch let error as OAuthError {
-            throw APIProblem.invalidToken(error.description)
+            throw BearerRefusal(problem: .invalidToken(error.publicDescription), reason: error.description)
         }
     }
 

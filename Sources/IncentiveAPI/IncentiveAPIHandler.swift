@@ -77,7 +77,7 @@ struct IncentiveAPIHandler: APIProtocol {
         guard case .json(let body) = input.body else { throw APIProblem.badRequest("expected JSON") }
         try Validate.identifier(body.id, "id")
         try Validate.length(body.name, "name", 1...200)
-        let employer = try await employers.create(id: body.id, name: body.name)
+        let employer = try await employers.create(id: body.id, name: body.name, audit: RequestIdentity.adminChange)
         return .created(.init(body: .json(.init(employer))))
     }
 
@@ -94,7 +94,7 @@ struct IncentiveAPIHandler: APIProtocol {
         try RequestIdentity.require(anyOf: .admin)
         guard case .json(let body) = input.body else { throw APIProblem.badRequest("expected JSON") }
         let draft = try ProgramDraftMapping.draft(from: body)
-        let program = try await programs.create(employerID: input.path.employerId, draft)
+        let program = try await programs.create(employerID: input.path.employerId, draft, audit: RequestIdentity.adminChange)
         return .created(.init(body: .json(try .init(program))))
     }
 
@@ -114,7 +114,8 @@ struct IncentiveAPIHandler: APIProtocol {
         if let description = body.rewardDescription { try Validate.length(description, "reward_description", 0...2000) }
         let patch = ProgramRepository.Patch(active: body.active, endsAt: body.endsAt.map { .some($0) }, name: body.name,
                                             rewardName: body.rewardName, rewardDescription: body.rewardDescription.map { .some($0) })
-        let program = try await programs.update(employerID: input.path.employerId, programID: input.path.programId, patch)
+        let program = try await programs.update(employerID: input.path.employerId, programID: input.path.programId, patch,
+                                                 audit: RequestIdentity.adminChange)
         return .ok(.init(body: .json(try .init(program))))
     }
 
@@ -135,7 +136,7 @@ struct IncentiveAPIHandler: APIProtocol {
             return try PasswordHash.make(password, iterations: passwordIterations)
         }
         let user = try await users.create(.init(id: body.id, employerID: body.employerId, timezone: timezone,
-                                                username: body.username, passwordHash: passwordHash))
+                                                username: body.username, passwordHash: passwordHash), audit: RequestIdentity.adminChange)
         return .created(.init(body: .json(.init(user))))
     }
 
@@ -157,7 +158,8 @@ struct IncentiveAPIHandler: APIProtocol {
         guard case .json(let body) = input.body else { throw APIProblem.badRequest("expected JSON") }
         if let timezone = body.timezone { try Validate.timeZone(timezone) }
         // The generated type cannot tell `"employer_id": null` from an absent key; null keeps the employer.
-        let user = try await users.update(id: input.path.userId, employerID: body.employerId.map { .some($0) }, timezone: body.timezone)
+        let user = try await users.update(id: input.path.userId, employerID: body.employerId.map { .some($0) }, timezone: body.timezone,
+                                        audit: RequestIdentity.adminChange)
         return .ok(.init(body: .json(.init(user))))
     }
 

@@ -53,13 +53,13 @@ struct LoginController<Context: RemoteAddressRequestContext> {
         let username = form["username"] ?? ""
         switch try await sessions.signIn(username: username, password: form["password"] ?? "", address: address) {
         case .signedIn(let userID):
-            await audit.record("sign_in", "ok", user: userID, address: address, requestID: requestID, detail: ["method": "password"])
+            try await audit.record("sign_in", "ok", user: userID, address: address, requestID: requestID, detail: ["method": "password"])
             return try await startSession(userID: userID, next: next)
         case .wrongCredentials:
-            await audit.record("sign_in", "failed", address: address, requestID: requestID, detail: ["username": username])
+            try await audit.record("sign_in", "failed", address: address, requestID: requestID, detail: ["username": username])
             return self.form(next: next, error: "Wrong username or password.", status: .unauthorized)
         case .backOff(let seconds):
-            await audit.record("sign_in", "throttled", address: address, requestID: requestID, detail: ["username": username])
+            try await audit.record("sign_in", "throttled", address: address, requestID: requestID, detail: ["username": username])
             var response = self.form(next: next, error: "Too many attempts. Try again in \(seconds) seconds.", status: .tooManyRequests)
             response.headers[.retryAfter] = String(seconds)
             return response
@@ -69,10 +69,10 @@ struct LoginController<Context: RemoteAddressRequestContext> {
     private func signInWithLink(_ request: Request, address: String, requestID: String) async throws -> Response {
         guard let token = request.uri.queryParameters["token"].map(String.init),
               let userID = try await sessions.consumeSignInLink(token) else {
-            await audit.record("sign_in", "failed", address: address, requestID: requestID, detail: ["method": "link"])
+            try await audit.record("sign_in", "failed", address: address, requestID: requestID, detail: ["method": "link"])
             return HTMLPage.error("Sign in", "This sign-in link is invalid, expired or already used.")
         }
-        await audit.record("sign_in", "ok", user: userID, address: address, requestID: requestID, detail: ["method": "link"])
+        try await audit.record("sign_in", "ok", user: userID, address: address, requestID: requestID, detail: ["method": "link"])
         let next = BrowserSession.safeNext(request.uri.queryParameters["next"].map(String.init)) ?? Self.defaultNext
         return try await startSession(userID: userID, next: next)
     }

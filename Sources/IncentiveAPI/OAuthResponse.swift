@@ -17,7 +17,7 @@ enum OAuthResponse {
             let error: String
             let error_description: String
         }
-        var response = json(Body(error: error.code, error_description: error.description),
+        var response = json(Body(error: error.code, error_description: error.publicDescription),
                             status: HTTPResponse.Status(code: error.status))
         if error.status == 401 { response.headers[.wwwAuthenticate] = #"Basic realm="incentives""# }
         return response

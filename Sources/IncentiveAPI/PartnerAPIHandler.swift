@@ -6,12 +6,13 @@ import PartnerAuth
 
 /// The partner-facing and consent-related `/v1` operations: partner administration, grants
 /// (admin and the signed-in user's own) and sign-in links. The feed is `PartnerFeedController`.
+/// Each change writes its audit row in its own transaction.
 struct PartnerAPIHandler: Sendable {
     let partners: PartnerRegistry
     let tokens: TokenService
     let sessions: SessionStore
     let origin: PublicOrigin
-    let audit: AuditTrail
+    let chain: AuditChain
 
     // MARK: Partners (admin)
 
@@ -20,7 +21,8 @@ struct PartnerAPIHandler: Sendable {
         guard case .json(let body) = input.body else { throw APIProblem.badRequest("expected JSON") }
         try Validate.length(body.name, "name", 1...200)
         let (partner, secret) = try await partners.create(name: body.name, redirectURIs: body.redirectUris,
-                                                          scopes: body.scopes.map(\.rawValue), programIDs: body.programIds)
+                                                          scopes: body.scopes.map(\.rawValue), programIDs: body.programIds,
+                                                          audit: RequestIdentity.adminChange)
         let shown = Self.partner(partner)
         return .created(.init(body: .json(.init(clientId: shown.clientId, clientSecret: secret, name: shown.name,
                                                 redirectUris: shown.redirectUris, scopes: shown.scopes, programIds: shown.programIds,
@@ -35,12 +37,13 @@ struct PartnerAPIHandler: Sendable {
     func updatePartner(_ input: Operations.UpdatePartner.Input) async throws -> Operations.UpdatePartner.Output {
         try RequestIdentity.require(anyOf: .admin)
         guard case .json(let body) = input.body else { throw APIProblem.badRequest("expected JSON") }
-        return .ok(.init(body: .json(Self.partner(try await partners.setDisabled(clientID: input.path.clientId, body.disabled)))))
+        return .ok(.init(body: .json(Self.partner(try await partners.setDisabled(clientID: input.path.clientId, body.disabled,
+                                                                                    audit: RequestIdentity.adminChange)))))
     }
 
     func rotatePartnerSecret(_ input: Operations.RotatePartnerSecret.Input) async throws -> Operations.RotatePartnerSecret.Output {
         try RequestIdentity.require(anyOf: .admin)
-        let secret = try await partners.rotateSecret(clientID: input.path.clientId)
+        let secret = try await partners.rotateSecret(clientID: input.path.clientId, audit: RequestIdentity.adminChange)
         return .ok(.init(body: .json(.init(clientId: input.path.clientId, clientSecret: secret))))
     }
 
@@ -61,8 +64,8 @@ struct PartnerAPIHandler: Sendable {
 
     func revokeGrant(_ input: Operations.RevokeGrant.Input) async throws -> Operations.RevokeGrant.Output {
         try RequestIdentity.require(anyOf: .admin)
-        try await tokens.revokeGrant(id: input.path.grantId)
-        await audit.record("consent.revoked", "ok", grant: input.path.grantId, detail: ["by": "admin", "api_key": RequestIdentity.apiKey?.id ?? ""])
+        try await tokens.revokeGrant(id: input.path.grantId, source: RequestIdentity.auditSource,
+                                     detail: ["by": "admin", "api_key": RequestIdentity.apiKey?.id ?? ""], adminChange: RequestIdentity.adminChange)
         ServiceMetrics.grantRevoked(by: "admin")
         return .noContent(.init())
     }
@@ -78,8 +81,7 @@ struct PartnerAPIHandler: Sendable {
 
     func revokeMyGrant(_ input: Operations.RevokeMyGrant.Input) async throws -> Operations.RevokeMyGrant.Output {
         let user = try RequestIdentity.requireUser()
-        try await tokens.revokeGrant(id: input.path.grantId, userID: user.userID)
-        await audit.record("consent.revoked", "ok", user: user.userID, grant: input.path.grantId, detail: ["by": "user"])
+        try await tokens.revokeGrant(id: input.path.grantId, userID: user.userID, source: RequestIdentity.auditSource, detail: ["by": "user"])
         ServiceMetrics.grantRevoked(by: "user")
         return .noContent(.init())
     }
@@ -94,7 +96,11 @@ struct PartnerAPIHandler: Sendable {
 
     func createSignInLink(_ input: Operations.CreateSignInLink.Input) async throws -> Operations.CreateSignInLink.Output {
         try RequestIdentity.require(anyOf: .eventsWrite, .admin)
-        let (token, expiresAt) = try await sessions.createSignInLink(userID: input.path.userId)
+        let source = RequestIdentity.auditSource
+        let minted = AuditedChange(chain: chain, fact: AuditFact(
+            type: "sign_in_link.created", outcome: "ok", userID: input.path.userId, address: source.address, requestID: source.requestID,
+            detail: AuditFact.detail(["api_key": RequestIdentity.apiKey?.id ?? ""])))
+        let (token, expiresAt) = try await sessions.createSignInLink(userID: input.path.userId, audit: minted)
         return .created(.init(body: .json(.init(url: "\(origin.url)/login/link?token=\(token)", expiresAt: expiresAt))))
     }
 }

@@ -53,6 +53,8 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             return problem(for: error)
         case let error as HTTPError:
             return APIProblem(status: error.status, title: error.status.reasonPhrase, detail: error.body)
+        case is AuditWriteError:
+            return .auditUnavailable
         default:
             return .internalError
         }
@@ -64,7 +66,7 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         if let decoding = underlying as? DecodingError, [.get, .head, .delete].contains(error.request.method) {
             return .badRequest("A query or path parameter is malformed: \(reason(of: decoding))")
         }
-        if underlying is ServerError || underlying is APIProblem || underlying is IntakeError
+        if underlying is ServerError || underlying is APIProblem || underlying is IntakeError || underlying is AuditWriteError
             || underlying is StoreError || underlying is RuleParameterError || underlying is DecodingError {
             return problem(for: underlying)
         }

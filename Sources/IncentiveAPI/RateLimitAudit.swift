@@ -37,7 +37,8 @@ final class RateLimitAudit: Sendable {
     }
 }
 
-/// Writes the summary rows of `RateLimitAudit` every few seconds, and the last ones at shutdown.
+/// Writes the summary rows of `RateLimitAudit` and of refused credentials (`RefusalAudit`) every
+/// few seconds, and the last ones at shutdown.
 struct RateLimitAuditFlusher: Service {
     let refusals: RateLimitAudit
     let audit: AuditTrail
@@ -52,10 +53,16 @@ struct RateLimitAuditFlusher: Service {
     }
 
     func flush(before now: Date?) async {
+        for (minute, count) in audit.refusals.takeFinished(before: now) {
+            let start = Date(timeIntervalSince1970: Double(minute.start))
+            try? await audit.record("credential.refused.summary", "denied", address: minute.source,
+                                    detail: ["minute": start.formatted(.iso8601), "refusals": String(count)])
+        }
         for (minute, count) in refusals.takeFinished(before: now) where count > 1 {
             let start = Date(timeIntervalSince1970: Double(minute.start))
-            await audit.record("rate_limited.summary", "denied", client: minute.clientID,
-                               detail: ["minute": start.formatted(.iso8601), "refusals": String(count)])
+            // A summary that cannot be written is lost with a critical log line (AuditTrail): no request waits on it.
+            try? await audit.record("rate_limited.summary", "denied", client: minute.clientID,
+                                    detail: ["minute": start.formatted(.iso8601), "refusals": String(count)])
         }
     }
 }

@@ -9,6 +9,11 @@ enum RequestIdentity {
     @TaskLocal static var user: Session?
     /// Set by handlers that return rows, read by the audit of partner calls.
     @TaskLocal static var rowsReturned: RowCounter?
+    /// Where the request came from, for the audit rows its handler writes.
+    @TaskLocal static var auditSource: AuditSource = .none
+    /// The `admin.change` row of an admin's change, for the repository to append inside the
+    /// change's transaction (`CredentialMiddleware` checks afterwards that it did).
+    @TaskLocal static var adminChange: AuditedChange?
 
     /// Throws 401 without a key and 403 when the key has none of `scopes`.
     static func require(anyOf scopes: APIScope...) throws {

@@ -36,6 +36,20 @@ public struct AuditFact: Sendable, Equatable, Codable {
         self.requestID = requestID
         self.detail = detail
     }
+
+    /// The `detail` column: a JSON object with sorted keys, or nothing.
+    public static func detail(_ fields: [String: String]) -> String? {
+        guard !fields.isEmpty else { return nil }
+        var json = JSONWriter(reservingCapacity: 128)
+        for (index, key) in fields.keys.sorted().enumerated() {
+            json.raw(index == 0 ? "{" : ",")
+            json.string(key)
+            json.raw(":")
+            json.string(fields[key])
+        }
+        json.raw("}")
+        return String(decoding: json.finish(), as: UTF8.self)
+    }
 }
 
 /// A stored audit row: the fact, its place and time, and its MAC.
@@ -82,8 +96,17 @@ public struct AuditChain: Sendable {
     }
 
     /// Appends inside the caller's transaction, so a fact and the change it records commit together.
+    /// Any failure is an `AuditWriteError`, which rolls the caller's transaction back.
     @discardableResult
-    public func append(_ fact: AuditFact, at: Date, in db: Database) throws -> String {
+    public func append(_ fact: AuditFact, at: Date, in db: Database) throws(AuditWriteError) -> String {
+        do {
+            return try appendRow(fact, at: at, in: db)
+        } catch {
+            throw AuditWriteError(underlying: error)
+        }
+    }
+
+    private func appendRow(_ fact: AuditFact, at: Date, in db: Database) throws -> String {
         // Cached: this runs for every audited request.
         let head = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, mac FROM auditEvent ORDER BY seq DESC LIMIT 1"))
         let previous: String = head?["mac"] ?? Self.genesis

@@ -8,11 +8,12 @@ public struct EmployerRepository: Sendable {
         self.database = database
     }
 
-    public func create(id: String, name: String, now: Date = Date()) async throws -> EmployerRecord {
+    public func create(id: String, name: String, now: Date = Date(), audit: AuditedChange? = nil) async throws -> EmployerRecord {
         try await database.writer.write { db in
             guard try EmployerRecord.fetchOne(db, key: id) == nil else { throw StoreError.duplicate("employer \(id)") }
             let employer = EmployerRecord(id: id, name: name, createdAt: now)
             try employer.insert(db)
+            try audit?.append(at: now, in: db)
             return employer
         }
     }

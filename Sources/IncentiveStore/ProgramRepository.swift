@@ -50,7 +50,7 @@ public struct ProgramRepository: Sendable {
         }
     }
 
-    public func create(employerID: String, _ draft: Draft, now: Date = Date()) async throws -> ProgramRecord {
+    public func create(employerID: String, _ draft: Draft, now: Date = Date(), audit: AuditedChange? = nil) async throws -> ProgramRecord {
         let parameters = try JSONEncoder.sortedKeys.encode(draft.rule.parameters)
         return try await database.writer.write { db in
             guard try EmployerRecord.fetchOne(db, key: employerID) != nil else { throw StoreError.notFound("employer \(employerID)") }
@@ -62,11 +62,13 @@ public struct ProgramRepository: Sendable {
                 repeatable: draft.repeatable, active: draft.active, startsAt: draft.startsAt, endsAt: draft.endsAt,
                 createdAt: now)
             try program.insert(db)
+            try audit?.append(at: now, in: db)
             return program
         }
     }
 
-    public func update(employerID: String, programID: String, _ patch: Patch) async throws -> ProgramRecord {
+    public func update(employerID: String, programID: String, _ patch: Patch, now: Date = Date(),
+                       audit: AuditedChange? = nil) async throws -> ProgramRecord {
         try await database.writer.write { db in
             guard var program = try ProgramRecord.fetchOne(db, key: programID), program.employerId == employerID else {
                 throw StoreError.notFound("program \(programID)")
@@ -77,6 +79,7 @@ public struct ProgramRepository: Sendable {
             if let rewardName = patch.rewardName { program.rewardName = rewardName }
             if let rewardDescription = patch.rewardDescription { program.rewardDescription = rewardDescription }
             try program.update(db)
+            try audit?.append(at: now, in: db)
             return program
         }
     }

@@ -24,7 +24,7 @@ public struct UserRepository: Sendable {
         }
     }
 
-    public func create(_ draft: Draft, now: Date = Date()) async throws -> UserRecord {
+    public func create(_ draft: Draft, now: Date = Date(), audit: AuditedChange? = nil) async throws -> UserRecord {
         try await database.writer.write { db in
             guard try UserRecord.fetchOne(db, key: draft.id) == nil else { throw StoreError.duplicate("user \(draft.id)") }
             try Self.requireEmployer(draft.employerID, in: db)
@@ -34,12 +34,14 @@ public struct UserRepository: Sendable {
             let user = UserRecord(id: draft.id, employerId: draft.employerID, timezone: draft.timezone,
                                   username: draft.username, passwordHash: draft.passwordHash, createdAt: now)
             try user.insert(db)
+            try audit?.append(at: now, in: db)
             return user
         }
     }
 
     /// Changes the employer (`.some(nil)` removes it) and/or the time zone.
-    public func update(id: String, employerID: String??, timezone: String?) async throws -> UserRecord {
+    public func update(id: String, employerID: String??, timezone: String?, now: Date = Date(),
+                       audit: AuditedChange? = nil) async throws -> UserRecord {
         try await database.writer.write { db in
             guard var user = try UserRecord.fetchOne(db, key: id) else { throw StoreError.notFound("user \(id)") }
             if let employerID {
@@ -48,6 +50,7 @@ public struct UserRepository: Sendable {
             }
             if let timezone { user.timezone = timezone }
             try user.update(db)
+            try audit?.append(at: now, in: db)
             return user
         }
     }

@@ -16,7 +16,7 @@ public struct PartnerRegistry: Sendable {
     }
 
     public func create(
-        name: String, redirectURIs: [String], scopes: [String], programIDs: [String], now: Date = Date()
+        name: String, redirectURIs: [String], scopes: [String], programIDs: [String], now: Date = Date(), audit: AuditedChange? = nil
     ) async throws -> (partner: PartnerRecord, secret: String) {
         guard !name.isEmpty else { throw StoreError.invalid(field: "name", reason: "must not be empty") }
         for uri in redirectURIs { try Self.validateRedirectURI(uri) }
@@ -34,6 +34,7 @@ public struct PartnerRegistry: Sendable {
                 throw StoreError.invalid(field: "program_ids", reason: "no program \(programID)")
             }
             try partner.insert(db)
+            try audit?.append(at: now, in: db)
         }
         return (partner, secret)
     }
@@ -52,22 +53,24 @@ public struct PartnerRegistry: Sendable {
     }
 
     /// A new secret, shown once; the old one stops working at once.
-    public func rotateSecret(clientID: String) async throws -> String {
+    public func rotateSecret(clientID: String, now: Date = Date(), audit: AuditedChange? = nil) async throws -> String {
         let secret = tokens.make(prefix: "ics_")
         let hash = tokens.hash(secret)
         try await database.writer.write { db in
             guard var partner = try PartnerRecord.fetchOne(db, key: clientID) else { throw StoreError.notFound("partner \(clientID)") }
             partner.secretHash = hash
             try partner.update(db)
+            try audit?.append(at: now, in: db)
         }
         return secret
     }
 
-    public func setDisabled(clientID: String, _ disabled: Bool) async throws -> PartnerRecord {
+    public func setDisabled(clientID: String, _ disabled: Bool, now: Date = Date(), audit: AuditedChange? = nil) async throws -> PartnerRecord {
         try await database.writer.write { db in
             guard var partner = try PartnerRecord.fetchOne(db, key: clientID) else { throw StoreError.notFound("partner \(clientID)") }
             partner.disabled = disabled
             try partner.update(db)
+            try audit?.append(at: now, in: db)
             return partner
         }
     }

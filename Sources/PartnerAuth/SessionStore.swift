@@ -126,13 +126,15 @@ public struct SessionStore: Sendable {
     }
 
     /// A one-time sign-in link token for a user the app has signed in (5 minutes, single use).
-    public func createSignInLink(userID: String, now: Date = Date()) async throws -> (token: String, expiresAt: Date) {
+    /// Audited by `audit` (`sign_in_link.created`) in the same transaction.
+    public func createSignInLink(userID: String, now: Date = Date(), audit: AuditedChange? = nil) async throws -> (token: String, expiresAt: Date) {
         let token = tokens.make(prefix: "isl_")
         let expiresAt = now.addingTimeInterval(Self.signInLinkLifetime)
         try await database.writer.write { db in
             guard try UserRecord.fetchOne(db, key: userID) != nil else { throw StoreError.notFound("user \(userID)") }
             try db.execute(sql: "INSERT INTO signInLink (hash, userId, expiresAt) VALUES (?, ?, ?)",
                            arguments: [tokens.hash(token), userID, expiresAt])
+            try audit?.append(at: now, in: db)
         }
         return (token, expiresAt)
     }

@@ -6,18 +6,23 @@ import OpenSSLCrypto
 
 /// Issues, rotates, revokes and checks tokens. Access tokens are ES256 JWTs (RFC 9068); refresh
 /// tokens are opaque, hashed, rotated on every use within a family. Every check that a
-/// revocation must reach (grant, family, client, `jti`) reads the database, uncached.
+/// revocation must reach (grant, family, client, `jti`) reads the database, uncached. Every change
+/// (grant, revoke, code exchange, rotation, detected reuse) appends its audit row in its own
+/// transaction, so the change and the row commit together or not at all (DESIGN §6).
 public struct TokenService: Sendable {
     public let settings: TokenSettings
     let database: IncentiveDatabase
+    let audit: AuditChain
     let keys: SigningKeyRing
     let tokens: OpaqueToken
     let verified = VerifiedTokenCache()
     let pairwiseKey: HMACSHA256Key
 
-    public init(settings: TokenSettings, database: IncentiveDatabase, keys: SigningKeyRing, hmacKey: [UInt8], pairwiseKey: [UInt8]) {
+    public init(settings: TokenSettings, database: IncentiveDatabase, audit: AuditChain, keys: SigningKeyRing, hmacKey: [UInt8],
+                pairwiseKey: [UInt8]) {
         self.settings = settings
         self.database = database
+        self.audit = audit
         self.keys = keys
         tokens = OpaqueToken(hmacKey: hmacKey)
         self.pairwiseKey = HMACSHA256Key(pairwiseKey)
@@ -47,25 +52,36 @@ public struct TokenService: Sendable {
 
     public func clientCredentials(partner: PartnerRecord, scope: String?, now: Date = Date()) throws -> TokenResponse {
         let granted = try Self.scopes(requested: scope, allowed: partner.scopeSet)
-        return try accessToken(clientID: partner.clientId, subject: partner.clientId, scopes: granted,
+        return try accessToken(jti: OpaqueToken.identifier("jti_"), clientID: partner.clientId, subject: partner.clientId, scopes: granted,
                                grantID: nil, familyID: nil, refreshToken: nil, now: now)
     }
 
     // MARK: Grants and codes
 
     /// The user's active grant to the partner if it covers `scopes`, else a new grant.
-    public func grant(userID: String, partner: PartnerRecord, scopes: Set<String>, now: Date = Date()) async throws -> GrantRecord {
+    /// Audited as `consent.granted` either way, in the same transaction.
+    public func grant(userID: String, partner: PartnerRecord, scopes: Set<String>, now: Date = Date(),
+                      source: AuditSource = .none) async throws -> GrantRecord {
         try await database.writer.write { db in
-            if let existing = try Self.activeGrant(userID: userID, clientID: partner.clientId, in: db) {
-                let covered = Set(existing.scopes.split(separator: " ").map(String.init))
-                if scopes.isSubset(of: covered) { return existing }
-                var revoked = existing
-                revoked.revokedAt = now
-                try revoked.update(db)
+            let existing = try Self.activeGrant(userID: userID, clientID: partner.clientId, in: db)
+            let scope = scopes.sorted().joined(separator: " ")
+            if let existing, scopes.isSubset(of: Set(existing.scopes.split(separator: " ").map(String.init))) {
+                try appendAudit("consent.granted", client: partner.clientId, user: userID, grant: existing.id, source, now, in: db,
+                                detail: ["scope": scope])
+                return existing
             }
             let grant = GrantRecord(id: OpaqueToken.identifier("grt_"), userId: userID, clientId: partner.clientId,
-                                    scopes: scopes.sorted().joined(separator: " "), createdAt: now, revokedAt: nil)
+                                    scopes: scope, createdAt: now, revokedAt: nil)
             try grant.insert(db)
+            // The wider grant replaces the old one. Inserted first, so the user's rows stay in the
+            // partner's feed at the positions the partner has seen instead of leaving and coming
+            // back as new ones.
+            if var replaced = existing {
+                replaced.revokedAt = now
+                try replaced.update(db)
+            }
+            try appendAudit("consent.granted", client: partner.clientId, user: userID, grant: grant.id, source, now, in: db,
+                            detail: ["scope": scope])
             return grant
         }
     }
@@ -75,8 +91,10 @@ public struct TokenService: Sendable {
     }
 
     /// Revokes a grant with immediate effect: its tokens fail their next call, its refresh families die.
-    /// With `userID`, only that user's grant (a user revoking their own).
-    public func revokeGrant(id: String, userID: String? = nil, now: Date = Date()) async throws {
+    /// With `userID`, only that user's grant (a user revoking their own). Audited as `consent.revoked`
+    /// with `detail` (who revoked), and `adminChange` if an admin did, in the same transaction.
+    public func revokeGrant(id: String, userID: String? = nil, now: Date = Date(), source: AuditSource = .none,
+                            detail: [String: String] = [:], adminChange: AuditedChange? = nil) async throws {
         try await database.writer.write { db in
             guard var grant = try GrantRecord.fetchOne(db, key: id), userID == nil || grant.userId == userID else {
                 throw StoreError.notFound("grant \(id)")
@@ -86,7 +104,17 @@ public struct TokenService: Sendable {
             try grant.update(db)
             try db.execute(sql: "UPDATE refreshFamily SET revokedAt = ?, revokedReason = 'grant revoked' WHERE grantId = ? AND revokedAt IS NULL",
                            arguments: [now, id])
+            try appendAudit("consent.revoked", client: grant.clientId, user: grant.userId, grant: id, source, now, in: db, detail: detail)
+            try adminChange?.append(at: now, in: db)
         }
+    }
+
+    /// Appends an audit row inside the transaction of the change it records.
+    private func appendAudit(_ type: String, outcome: String = "ok", client: String?, user: String? = nil, grant: String?,
+                             jti: String? = nil, _ source: AuditSource, _ now: Date, in db: Database, detail: [String: String] = [:]) throws {
+        try audit.append(AuditFact(type: type, outcome: outcome, clientID: client, userID: user, grantID: grant, jti: jti,
+                                   address: source.address, requestID: source.requestID, detail: AuditFact.detail(detail)),
+                         at: now, in: db)
     }
 
     /// Grants of a user (with `userID`) or to a partner (with `clientID`), newest first.
@@ -118,8 +146,11 @@ public struct TokenService: Sendable {
 
     // MARK: Code exchange
 
-    public func exchangeCode(partner: PartnerRecord, code: String, redirectURI: String?, verifier: String?, now: Date = Date()) async throws -> TokenResponse {
+    /// Audited as `token.issued` (or `reuse.detected` for a code used twice) in the same transaction.
+    public func exchangeCode(partner: PartnerRecord, code: String, redirectURI: String?, verifier: String?, now: Date = Date(),
+                             source: AuditSource = .none) async throws -> TokenResponse {
         guard let verifier, PKCE.isWellFormedVerifier(verifier) else { throw OAuthError.invalidGrant("code_verifier is missing or malformed") }
+        let jti = OpaqueToken.identifier("jti_")
         let outcome: Result<(GrantRecord, RefreshFamilyRecord, String), OAuthError> = try await database.writer.write { db in
             guard var record = try AuthorizationCodeRecord.fetchOne(db, key: tokens.hash(code)), record.clientId == partner.clientId else {
                 return .failure(.invalidGrant("unknown code"))
@@ -127,7 +158,9 @@ public struct TokenService: Sendable {
             if record.usedAt != nil {
                 // A reused code: revoke what it issued, then refuse (the revocation must commit).
                 if let familyID = record.familyId { try Self.revokeFamily(familyID, reason: "code reuse", now: now, in: db) }
-                return .failure(.invalidGrant("code already used"))
+                try appendAudit("reuse.detected", outcome: "denied", client: partner.clientId, grant: record.grantId, source, now, in: db,
+                                detail: ["token": "authorization_code", "family_id": record.familyId ?? ""])
+                return .failure(.reuseDetected("code already used"))
             }
             record.usedAt = now
             try record.update(db)
@@ -140,10 +173,12 @@ public struct TokenService: Sendable {
             let (family, refreshToken) = try newFamily(grant: grant, scopes: record.scopes, now: now, in: db)
             record.familyId = family.id
             try record.update(db)
+            try appendAudit("token.issued", client: partner.clientId, grant: grant.id, jti: jti, source, now, in: db,
+                            detail: ["grant_type": "authorization_code", "family_id": family.id])
             return .success((grant, family, refreshToken))
         }
         let (grant, family, refreshToken) = try outcome.get()
-        return try accessToken(clientID: partner.clientId, subject: pairwiseSubject(userID: grant.userId, clientID: partner.clientId),
+        return try accessToken(jti: jti, clientID: partner.clientId, subject: pairwiseSubject(userID: grant.userId, clientID: partner.clientId),
                                scopes: Set(family.scopes.split(separator: " ").map(String.init)), grantID: grant.id,
                                familyID: family.id, refreshToken: refreshToken, now: now)
     }
@@ -164,8 +199,12 @@ public struct TokenService: Sendable {
     // MARK: Refresh
 
     /// Rotates `refreshToken` atomically: of concurrent refreshes with one token exactly one wins.
-    public func refresh(partner: PartnerRecord, refreshToken: String, scope: String?, now: Date = Date()) async throws -> TokenResponse {
+    /// Audited as `token.refreshed` (or `reuse.detected`) in the same transaction, so a refresh whose
+    /// row cannot be written rotates nothing and its retry is no reuse.
+    public func refresh(partner: PartnerRecord, refreshToken: String, scope: String?, now: Date = Date(),
+                        source: AuditSource = .none) async throws -> TokenResponse {
         let settings = settings
+        let jti = OpaqueToken.identifier("jti_")
         let outcome: Result<(GrantRecord, RefreshFamilyRecord, String), OAuthError> = try await database.writer.write { db in
             guard var token = try RefreshTokenRecord.fetchOne(db, key: tokens.hash(refreshToken)),
                   var family = try RefreshFamilyRecord.fetchOne(db, key: token.familyId), family.clientId == partner.clientId
@@ -176,7 +215,9 @@ public struct TokenService: Sendable {
                     return .failure(.invalidGrant("the refresh token was just rotated"))
                 }
                 try Self.revokeFamily(family.id, reason: "refresh token reuse", now: now, in: db)
-                return .failure(.invalidGrant("refresh token reuse: the family is revoked"))
+                try appendAudit("reuse.detected", outcome: "denied", client: partner.clientId, grant: family.grantId, source, now, in: db,
+                                detail: ["token": "refresh_token", "family_id": family.id])
+                return .failure(.reuseDetected("refresh token reuse: the family is revoked"))
             }
             guard now.timeIntervalSince(family.lastUsedAt) <= settings.refreshIdleLifetime,
                   now.timeIntervalSince(family.createdAt) <= settings.refreshAbsoluteLifetime
@@ -194,11 +235,13 @@ public struct TokenService: Sendable {
             try token.update(db)
             family.lastUsedAt = now
             try family.update(db)
+            try appendAudit("token.refreshed", client: partner.clientId, grant: grant.id, jti: jti, source, now, in: db,
+                            detail: ["grant_type": "refresh_token", "family_id": family.id])
             return .success((grant, family, try newRefreshToken(familyID: family.id, now: now, in: db)))
         }
         let (grant, family, newToken) = try outcome.get()
         let granted = try Self.scopes(requested: scope, allowed: Set(family.scopes.split(separator: " ").map(String.init)))
-        return try accessToken(clientID: partner.clientId, subject: pairwiseSubject(userID: grant.userId, clientID: partner.clientId),
+        return try accessToken(jti: jti, clientID: partner.clientId, subject: pairwiseSubject(userID: grant.userId, clientID: partner.clientId),
                                scopes: granted, grantID: grant.id, familyID: family.id, refreshToken: newToken, now: now)
     }
 
@@ -210,13 +253,13 @@ public struct TokenService: Sendable {
     // MARK: Access tokens
 
     private func accessToken(
-        clientID: String, subject: String, scopes: Set<String>, grantID: String?, familyID: String?,
+        jti: String, clientID: String, subject: String, scopes: Set<String>, grantID: String?, familyID: String?,
         refreshToken: String?, now: Date
     ) throws -> TokenResponse {
         let issuedAt = Int(now.timeIntervalSince1970)
         let claims = AccessTokenClaims(
             iss: settings.issuer, aud: settings.audience, sub: subject, clientID: clientID,
-            scope: scopes.sorted().joined(separator: " "), jti: OpaqueToken.identifier("jti_"), iat: issuedAt,
+            scope: scopes.sorted().joined(separator: " "), jti: jti, iat: issuedAt,
             exp: issuedAt + Int(settings.accessTokenLifetime), grantID: grantID, familyID: familyID)
         let signing = try keys.signingKey(now: now)
         let encoder = JSONEncoder()
@@ -299,20 +342,27 @@ public struct TokenService: Sendable {
     }
 
     /// RFC 7009. A token of another client is refused and stays valid; an unknown token is fine.
-    public func revoke(partner: PartnerRecord, token: String, now: Date = Date()) async throws {
+    /// Audited as `token.revoked` in the same transaction.
+    public func revoke(partner: PartnerRecord, token: String, hint: String? = nil, now: Date = Date(),
+                       source: AuditSource = .none) async throws {
+        let detail = ["token_type_hint": hint ?? ""]
         if let claims = try? decode(accessToken: token, now: now) {
             guard claims.clientID == partner.clientId else { throw OAuthError.unauthorizedClient("the token was issued to another client") }
             try await database.writer.write { db in
                 try RevokedAccessTokenRecord(jti: claims.jti, expiresAt: Date(timeIntervalSince1970: Double(claims.exp))).save(db)
+                try appendAudit("token.revoked", client: partner.clientId, grant: claims.grantID, jti: claims.jti, source, now, in: db,
+                                detail: detail)
             }
             return
         }
         let hash = tokens.hash(token)
         try await database.writer.write { db in
-            guard let record = try RefreshTokenRecord.fetchOne(db, key: hash),
-                  let family = try RefreshFamilyRecord.fetchOne(db, key: record.familyId) else { return }
-            guard family.clientId == partner.clientId else { throw OAuthError.unauthorizedClient("the token was issued to another client") }
-            try Self.revokeFamily(family.id, reason: "revoked by the client", now: now, in: db)
+            let family = try RefreshTokenRecord.fetchOne(db, key: hash).flatMap { try RefreshFamilyRecord.fetchOne(db, key: $0.familyId) }
+            if let family {
+                guard family.clientId == partner.clientId else { throw OAuthError.unauthorizedClient("the token was issued to another client") }
+                try Self.revokeFamily(family.id, reason: "revoked by the client", now: now, in: db)
+            }
+            try appendAudit("token.revoked", client: partner.clientId, grant: family?.grantId, source, now, in: db, detail: detail)
         }
     }
 

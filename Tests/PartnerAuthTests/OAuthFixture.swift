@@ -19,7 +19,8 @@ struct OAuthFixture {
         database = try IncentiveDatabase(directory: folder)
         keys = try SigningKeyRing(directory: folder.appendingPathComponent("keys"))
         let hmac = SecureRandom.bytes(32)
-        tokens = TokenService(settings: TokenSettings(issuer: "https://incentives.example"), database: database, keys: keys,
+        tokens = TokenService(settings: TokenSettings(issuer: "https://incentives.example"), database: database,
+                              audit: AuditChain(database: database, key: SecureRandom.bytes(32)), keys: keys,
                               hmacKey: hmac, pairwiseKey: SecureRandom.bytes(32))
         partners = PartnerRegistry(database: database, hmacKey: hmac)
         _ = try await EmployerRepository(database: database).create(id: "e1", name: "E")

@@ -1,4 +1,5 @@
 import Foundation
+import IncentiveStore
 import JOSE
 import OpenSSLCrypto
 import PartnerAuth
@@ -54,7 +55,7 @@ struct TokenServiceTests {
         }
         let first = try await code()
         let issued = try await f.tokens.exchangeCode(partner: partner, code: first, redirectURI: f.redirect, verifier: f.verifier)
-        await #expect(throws: OAuthError.invalidGrant("code already used")) {
+        await #expect(throws: OAuthError.reuseDetected("code already used")) {
             try await f.tokens.exchangeCode(partner: partner, code: first, redirectURI: f.redirect, verifier: f.verifier)
         }
         #expect(throws: OAuthError.self) {  // what the code issued is revoked, live access token included
@@ -162,7 +163,8 @@ struct TokenServiceTests {
         #expect(throws: OAuthError.self) { try f.tokens.decode(accessToken: token, now: Date().addingTimeInterval(700)) }
         var elsewhere = f.tokens.settings
         elsewhere.issuer = "https://other.example"
-        let foreign = TokenService(settings: elsewhere, database: f.database, keys: f.keys, hmacKey: [1], pairwiseKey: [2])
+        let foreign = TokenService(settings: elsewhere, database: f.database, audit: AuditChain(database: f.database, key: [3]), keys: f.keys,
+                                   hmacKey: [1], pairwiseKey: [2])
         #expect(throws: OAuthError.self) { try foreign.decode(accessToken: token) }
         #expect(throws: OAuthError.insufficientScope("this needs the scope audit:read")) {
             try f.tokens.verifyBearer(token, requiredScope: "audit:read")
