@@ -77,7 +77,7 @@ struct CredentialMiddleware<Context: RequestContext>: RouterMiddleware {
                                                     detail: AuditFact.detail(["path": path, "reason": "no valid API key"])))
             throw APIProblem.unauthorized
         }
-        guard key.scopes.contains(.admin), request.method != .get, request.method != .head, path != "/v1/events" else {
+        guard key.scopes.contains(.admin), request.method != .get, request.method != .head, !Self.isAppOperation(path) else {
             return try await RequestIdentity.$auditSource.withValue(source) {
                 try await RequestIdentity.$apiKey.withValue(key) { try await next(request, context) }
             }
@@ -115,6 +115,11 @@ struct CredentialMiddleware<Context: RequestContext>: RouterMiddleware {
             try await audit.record(change.fact)
         }
         return response
+    }
+
+    /// What the app does with any key, admin or not (events, sign-in links): audited as what it is, not as administration.
+    static func isAppOperation(_ path: String) -> Bool {
+        path == "/v1/events" || (path.hasPrefix("/v1/users/") && path.hasSuffix("/sign-in-links"))
     }
 
     private func recordRefusedChange(_ detail: [String: String], status: Int, source: AuditSource) async throws {
