@@ -72,6 +72,7 @@ func buildRouter(configuration: AppConfiguration, services: AppServices) throws 
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: ConnectionCloseMiddleware())
     router.add(middleware: SecurityHeadersMiddleware(usesDevelopmentCertificate: configuration.usesDevelopmentCertificate))
+    router.add(middleware: CachePolicyMiddleware())
     router.add(middleware: BufferedResponseMiddleware())
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: AccessLogMiddleware())
@@ -87,6 +88,7 @@ func buildRouter(configuration: AppConfiguration, services: AppServices) throws 
     ConnectionsController(partners: services.partners, tokens: services.tokens, browser: browser, audit: audit).addRoutes(to: router)
     if configuration.enablesTestRoutes { TestRoutesController().addRoutes(to: router) }
     let api = router.group()
+        .add(middleware: ResourceChallengeMiddleware(settings: services.tokens.settings))
         .add(middleware: ResponseHeaderDecodingMiddleware())
         .add(middleware: RequestBodyMiddleware())
         .add(middleware: CredentialMiddleware(keys: services.apiKeys, tokens: services.tokens, browser: browser, origin: services.origin,
@@ -97,6 +99,7 @@ func buildRouter(configuration: AppConfiguration, services: AppServices) throws 
                           cursors: services.feedCursors, origin: services.origin).addRoutes(to: api)
     // Compact JSON: the generator pretty-prints by default, which only adds bytes and encoding time.
     try services.apiHandler.registerHandlers(
-        on: api, configuration: .init(dateTranscoder: LenientDateTranscoder(), jsonEncodingOptions: [.sortedKeys]))
+        on: api, configuration: .init(dateTranscoder: LenientDateTranscoder(), jsonEncodingOptions: [.sortedKeys]),
+        middlewares: [OperationAccessMiddleware()])
     return router
 }
