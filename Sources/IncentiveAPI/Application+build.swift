@@ -7,6 +7,7 @@ import HummingbirdCore
 import IncentiveStore
 import PartnerAuth
 import OpenSSLTLS
+import OpenSSLCrypto
 import IncentiveAPIGenerated
 import OpenAPIRuntime
 import OpenAPIHummingbird
@@ -30,7 +31,7 @@ public func buildApplication(
 ) async throws -> some ApplicationProtocol {
     var logger = Logger(label: "incentives")
     logger.logLevel = configuration.logLevel
-    try FileManager.default.createDirectory(at: configuration.dataDirectory, withIntermediateDirectories: true)
+    try SecureFile.createPrivateDirectory(configuration.dataDirectory)
     let services = try AppServices(configuration: configuration)
     var app = Application(
         router: try buildRouter(configuration: configuration, services: services),
