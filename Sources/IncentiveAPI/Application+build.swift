@@ -46,10 +46,22 @@ public func buildApplication(
     app.addServices(JobWorker(queue: services.jobs, interval: .milliseconds(500), logger: logger),
                     AuditHeadReporter(chain: services.audit, interval: .seconds(60), logger: logger),
                     RateLimitAuditFlusher(refusals: services.rateLimitAudit, audit: services.auditTrail, interval: .seconds(10)))
+    if let seconds = configuration.purgeIntervalSeconds {
+        app.addServices(StatePurgeService(purge: statePurge(services: services, configuration: configuration),
+                                          interval: .seconds(seconds), logger: logger))
+    }
     if let days = configuration.auditRetentionDays {
         app.addServices(AuditRetention(chain: services.audit, keepSeconds: days * 86_400, interval: .seconds(3600), logger: logger))
     }
     return app
+}
+
+func statePurge(services: AppServices, configuration: AppConfiguration) -> StatePurge {
+    let settings = services.tokens.settings
+    return StatePurge(database: services.database, policy: .init(
+        sessionIdle: SessionStore.idleLifetime, sessionAbsolute: SessionStore.absoluteLifetime,
+        refreshIdle: settings.refreshIdleLifetime, refreshAbsolute: settings.refreshAbsoluteLifetime,
+        keepDead: configuration.purgeKeepSeconds))
 }
 
 func buildServer(configuration: AppConfiguration) throws -> HTTPServerBuilder {
