@@ -55,7 +55,7 @@ def discover(base_url: str, verify) -> tuple[dict, dict]:
         raise SystemExit(f"discovery: issuer {server['issuer']!r} is not {base_url!r}; stopping")
     if "S256" not in server.get("code_challenge_methods_supported", []):
         raise SystemExit("discovery: the server does not offer PKCE S256; stopping")
-    resource = get_json(f"{base_url}/.well-known/oauth-protected-resource", verify)
+    resource = get_json(f"{base_url}/.well-known/oauth-protected-resource/v1", verify)
     print(f"discovery: issuer {server['issuer']}")
     print(f"discovery: authorize at {server['authorization_endpoint']}, tokens at {server['token_endpoint']}")
     print(f"discovery: resource {resource['resource']}, keys at {server['jwks_uri']}")

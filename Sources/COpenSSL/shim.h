@@ -75,4 +75,16 @@ static inline int shim_X509V3_set_ctx_nodb(X509V3_CTX *ctx) {
     return 1;
 }
 
+// Session-ticket key setup for SSL_CTX_set_tlsext_ticket_key_evp_cb: AES-256-CBC with `iv`, and
+// HMAC-SHA-256 under `hmac_key` (OSSL_PARAM arrays are awkward to build from Swift).
+static inline int shim_ticket_key_init(EVP_CIPHER_CTX *cipher, EVP_MAC_CTX *mac, const unsigned char *aes_key,
+                                       unsigned char *hmac_key, const unsigned char *iv, int encrypt) {
+    OSSL_PARAM params[3];
+    params[0] = OSSL_PARAM_construct_octet_string(OSSL_MAC_PARAM_KEY, hmac_key, 32);
+    params[1] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, (char *)"SHA256", 0);
+    params[2] = OSSL_PARAM_construct_end();
+    if (EVP_MAC_CTX_set_params(mac, params) != 1) return 0;
+    return EVP_CipherInit_ex(cipher, EVP_aes_256_cbc(), NULL, aes_key, iv, encrypt);
+}
+
 #endif

@@ -30,6 +30,10 @@ public struct AppConfiguration: Sendable {
     public var partnerRequestsPerMinute = 600
     /// Audit rows older than this are deleted (in batches, leaving anchor rows); nil keeps them all.
     public var auditRetentionDays: Double? = 400
+    /// How often expired sessions, codes, links, throttle rows and dead refresh families are deleted; nil never.
+    public var purgeIntervalSeconds: Int? = 3600
+    /// Dead rows are kept this long after they stopped counting before the purge deletes them.
+    public var purgeKeepSeconds: Double = 86_400
     /// PBKDF2 iterations for user passwords; lowered only by tests.
     public var passwordIterations = 600_000
     /// Mounts `/_test/*` (large bodies) for the transport tests; never on in production.

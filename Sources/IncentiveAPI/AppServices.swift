@@ -62,11 +62,15 @@ public struct AppServices: Sendable {
             auditAPI: AuditAPIHandler(chain: audit))
     }
 
-    static func auditKey(configuration: AppConfiguration) throws -> [UInt8] {
+    /// The audit MAC key; with `creating: false` a missing key file is an error, not a new key.
+    public static func auditKey(configuration: AppConfiguration, creating: Bool = true) throws -> [UInt8] {
         if let hex = ProcessInfo.processInfo.environment["INCENTIVES_AUDIT_KEY"] {
             guard let bytes = Hex.decode(hex), bytes.count == 32 else { throw ConfigurationError("INCENTIVES_AUDIT_KEY must be 64 hex digits") }
             return bytes
         }
-        return try SecretKeyFile.loadOrCreate(configuration.dataDirectory.appendingPathComponent(auditKeyFile))
+        let url = configuration.dataDirectory.appendingPathComponent(auditKeyFile)
+        if creating { return try SecretKeyFile.loadOrCreate(url) }
+        guard let key = try SecretKeyFile.load(url) else { throw PrivateFileError.missing(path: url.path) }
+        return key
     }
 }

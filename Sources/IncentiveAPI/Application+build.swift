@@ -7,6 +7,7 @@ import HummingbirdCore
 import IncentiveStore
 import PartnerAuth
 import OpenSSLTLS
+import OpenSSLCrypto
 import IncentiveAPIGenerated
 import OpenAPIRuntime
 import OpenAPIHummingbird
@@ -30,7 +31,7 @@ public func buildApplication(
 ) async throws -> some ApplicationProtocol {
     var logger = Logger(label: "incentives")
     logger.logLevel = configuration.logLevel
-    try FileManager.default.createDirectory(at: configuration.dataDirectory, withIntermediateDirectories: true)
+    try SecureFile.createPrivateDirectory(configuration.dataDirectory)
     let services = try AppServices(configuration: configuration)
     var app = Application(
         router: try buildRouter(configuration: configuration, services: services),
@@ -45,10 +46,22 @@ public func buildApplication(
     app.addServices(JobWorker(queue: services.jobs, interval: .milliseconds(500), logger: logger),
                     AuditHeadReporter(chain: services.audit, interval: .seconds(60), logger: logger),
                     RateLimitAuditFlusher(refusals: services.rateLimitAudit, audit: services.auditTrail, interval: .seconds(10)))
+    if let seconds = configuration.purgeIntervalSeconds {
+        app.addServices(StatePurgeService(purge: statePurge(services: services, configuration: configuration),
+                                          interval: .seconds(seconds), logger: logger))
+    }
     if let days = configuration.auditRetentionDays {
         app.addServices(AuditRetention(chain: services.audit, keepSeconds: days * 86_400, interval: .seconds(3600), logger: logger))
     }
     return app
+}
+
+func statePurge(services: AppServices, configuration: AppConfiguration) -> StatePurge {
+    let settings = services.tokens.settings
+    return StatePurge(database: services.database, policy: .init(
+        sessionIdle: SessionStore.idleLifetime, sessionAbsolute: SessionStore.absoluteLifetime,
+        refreshIdle: settings.refreshIdleLifetime, refreshAbsolute: settings.refreshAbsoluteLifetime,
+        keepDead: configuration.purgeKeepSeconds))
 }
 
 func buildServer(configuration: AppConfiguration) throws -> HTTPServerBuilder {
@@ -72,6 +85,7 @@ func buildRouter(configuration: AppConfiguration, services: AppServices) throws 
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: ConnectionCloseMiddleware())
     router.add(middleware: SecurityHeadersMiddleware(usesDevelopmentCertificate: configuration.usesDevelopmentCertificate))
+    router.add(middleware: CachePolicyMiddleware())
     router.add(middleware: BufferedResponseMiddleware())
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: AccessLogMiddleware())
@@ -87,6 +101,7 @@ func buildRouter(configuration: AppConfiguration, services: AppServices) throws 
     ConnectionsController(partners: services.partners, tokens: services.tokens, browser: browser, audit: audit).addRoutes(to: router)
     if configuration.enablesTestRoutes { TestRoutesController().addRoutes(to: router) }
     let api = router.group()
+        .add(middleware: ResourceChallengeMiddleware(settings: services.tokens.settings))
         .add(middleware: ResponseHeaderDecodingMiddleware())
         .add(middleware: RequestBodyMiddleware())
         .add(middleware: CredentialMiddleware(keys: services.apiKeys, chain: services.audit, tokens: services.tokens, browser: browser, origin: services.origin,
@@ -97,6 +112,7 @@ func buildRouter(configuration: AppConfiguration, services: AppServices) throws 
                           cursors: services.feedCursors, origin: services.origin).addRoutes(to: api)
     // Compact JSON: the generator pretty-prints by default, which only adds bytes and encoding time.
     try services.apiHandler.registerHandlers(
-        on: api, configuration: .init(dateTranscoder: LenientDateTranscoder(), jsonEncodingOptions: [.sortedKeys]))
+        on: api, configuration: .init(dateTranscoder: LenientDateTranscoder(), jsonEncodingOptions: [.sortedKeys]),
+        middlewares: [OperationAccessMiddleware()])
     return router
 }

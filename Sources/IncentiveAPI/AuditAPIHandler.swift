@@ -8,7 +8,6 @@ struct AuditAPIHandler: Sendable {
     let chain: AuditChain
 
     func listAuditEvents(_ input: Operations.ListAuditEvents.Input) async throws -> Operations.ListAuditEvents.Output {
-        try RequestIdentity.require(anyOf: .auditRead)
         let query = input.query
         let after = try ListCursor.decodeSequence(query.cursor) ?? 0
         let filter = AuditQuery(from: query.from, to: query.to, type: query._type, userID: query.userId,

@@ -10,8 +10,9 @@ struct DiscoveryController<Context: RequestContext> {
 
     func addRoutes(to router: Router<Context>) {
         router.get(".well-known/oauth-authorization-server") { _, _ in metadata(authorizationServer()) }
-        router.get(".well-known/oauth-protected-resource") { _, _ in metadata(protectedResource()) }
-        // RFC 9728 §3.1: the metadata of the resource `<issuer>/v1` lives at this path.
+        // RFC 9728 §3.1: the metadata of the resource `<issuer>/v1` lives at this path. Nothing is
+        // served at the bare well-known path: its `resource` would have to be the root (§3.3),
+        // which accepts no token.
         router.get(".well-known/oauth-protected-resource/v1") { _, _ in metadata(protectedResource()) }
         router.get(".well-known/jwks.json") { _, _ in
             var response = OAuthResponse.json(keys.jwks())

@@ -6,7 +6,8 @@ import OpenAPIRuntime
 import PartnerAuth
 
 /// The `/v1` JSON API, conforming to the protocol generated from `openapi.yaml`. Errors are
-/// thrown and become problem+json in `ProblemMiddleware`; handlers return only successes.
+/// thrown and become problem+json in `ProblemMiddleware`; handlers return only successes. Who may
+/// call each operation is checked before its body is read, by `OperationAccessMiddleware`.
 struct IncentiveAPIHandler: APIProtocol {
     let intake: EventIntake
     let users: UserRepository
@@ -20,7 +21,6 @@ struct IncentiveAPIHandler: APIProtocol {
     // MARK: Events
 
     func createEvent(_ input: Operations.CreateEvent.Input) async throws -> Operations.CreateEvent.Output {
-        try RequestIdentity.require(anyOf: .eventsWrite)
         guard case .json(let body) = input.body else { throw APIProblem.badRequest("expected JSON") }
         try Validate.length(body.eventId, "event_id", 1...200)
         try Validate.length(body.userId, "user_id", 1...200)
@@ -41,7 +41,6 @@ struct IncentiveAPIHandler: APIProtocol {
     // MARK: The app's view of a user
 
     func listUserAchievements(_ input: Operations.ListUserAchievements.Input) async throws -> Operations.ListUserAchievements.Output {
-        try RequestIdentity.require(anyOf: .eventsWrite, .admin)
         let after = try ListCursor.decodeSequence(input.query.cursor)
         let page = try await achievements.list(userID: input.path.userId, after: after, limit: try ListCursor.limit(input.query.limit))
         return .ok(.init(body: .json(.init(data: page.items.map(Components.Schemas.Achievement.init),
@@ -49,7 +48,6 @@ struct IncentiveAPIHandler: APIProtocol {
     }
 
     func getUserProgress(_ input: Operations.GetUserProgress.Input) async throws -> Operations.GetUserProgress.Output {
-        try RequestIdentity.require(anyOf: .eventsWrite, .admin)
         let standings = try await achievements.progress(userID: input.path.userId)
         return .ok(.init(body: .json(.init(data: standings.map { standing in
             let program = standing.program
@@ -64,7 +62,6 @@ struct IncentiveAPIHandler: APIProtocol {
     // MARK: Catalogue and employers
 
     func listIncentives(_ input: Operations.ListIncentives.Input) async throws -> Operations.ListIncentives.Output {
-        try RequestIdentity.require(anyOf: .admin)
         let data = IncentiveCatalogue.kinds.map { kind in
             Components.Schemas.Incentive(kind: kind.kind, summary: kind.summary,
                                          parameters: .init(additionalProperties: CatalogueParameters.describe(kind)))
@@ -73,7 +70,6 @@ struct IncentiveAPIHandler: APIProtocol {
     }
 
     func createEmployer(_ input: Operations.CreateEmployer.Input) async throws -> Operations.CreateEmployer.Output {
-        try RequestIdentity.require(anyOf: .admin)
         guard case .json(let body) = input.body else { throw APIProblem.badRequest("expected JSON") }
         try Validate.identifier(body.id, "id")
         try Validate.length(body.name, "name", 1...200)
@@ -82,7 +78,6 @@ struct IncentiveAPIHandler: APIProtocol {
     }
 
     func listEmployers(_ input: Operations.ListEmployers.Input) async throws -> Operations.ListEmployers.Output {
-        try RequestIdentity.require(anyOf: .admin)
         let page = try await employers.list(after: try ListCursor.decode(input.query.cursor), limit: try ListCursor.limit(input.query.limit))
         return .ok(.init(body: .json(.init(data: page.items.map(Components.Schemas.Employer.init),
                                           nextCursor: page.nextAfter.map(ListCursor.encode)))))
@@ -91,7 +86,6 @@ struct IncentiveAPIHandler: APIProtocol {
     // MARK: Programs
 
     func createProgram(_ input: Operations.CreateProgram.Input) async throws -> Operations.CreateProgram.Output {
-        try RequestIdentity.require(anyOf: .admin)
         guard case .json(let body) = input.body else { throw APIProblem.badRequest("expected JSON") }
         let draft = try ProgramDraftMapping.draft(from: body)
         let program = try await programs.create(employerID: input.path.employerId, draft, audit: RequestIdentity.adminChange)
@@ -99,7 +93,6 @@ struct IncentiveAPIHandler: APIProtocol {
     }
 
     func listPrograms(_ input: Operations.ListPrograms.Input) async throws -> Operations.ListPrograms.Output {
-        try RequestIdentity.require(anyOf: .admin)
         let page = try await programs.list(employerID: input.path.employerId, after: try ListCursor.decode(input.query.cursor),
                                            limit: try ListCursor.limit(input.query.limit))
         return .ok(.init(body: .json(.init(data: try page.items.map(Components.Schemas.Program.init),
@@ -107,7 +100,6 @@ struct IncentiveAPIHandler: APIProtocol {
     }
 
     func updateProgram(_ input: Operations.UpdateProgram.Input) async throws -> Operations.UpdateProgram.Output {
-        try RequestIdentity.require(anyOf: .admin)
         guard case .json(let body) = input.body else { throw APIProblem.badRequest("expected JSON") }
         if let name = body.name { try Validate.length(name, "name", 1...200) }
         if let rewardName = body.rewardName { try Validate.length(rewardName, "reward_name", 1...200) }
@@ -122,7 +114,6 @@ struct IncentiveAPIHandler: APIProtocol {
     // MARK: Users
 
     func createUser(_ input: Operations.CreateUser.Input) async throws -> Operations.CreateUser.Output {
-        try RequestIdentity.require(anyOf: .admin)
         guard case .json(let body) = input.body else { throw APIProblem.badRequest("expected JSON") }
         try Validate.identifier(body.id, "id")
         let timezone = body.timezone ?? "UTC"
@@ -141,20 +132,17 @@ struct IncentiveAPIHandler: APIProtocol {
     }
 
     func listUsers(_ input: Operations.ListUsers.Input) async throws -> Operations.ListUsers.Output {
-        try RequestIdentity.require(anyOf: .admin)
         let page = try await users.list(after: try ListCursor.decode(input.query.cursor), limit: try ListCursor.limit(input.query.limit))
         return .ok(.init(body: .json(.init(data: page.items.map(Components.Schemas.User.init),
                                           nextCursor: page.nextAfter.map(ListCursor.encode)))))
     }
 
     func getUser(_ input: Operations.GetUser.Input) async throws -> Operations.GetUser.Output {
-        try RequestIdentity.require(anyOf: .admin)
         guard let user = try await users.find(input.path.userId) else { throw APIProblem.notFound("No user \(input.path.userId)") }
         return .ok(.init(body: .json(.init(user))))
     }
 
     func updateUser(_ input: Operations.UpdateUser.Input) async throws -> Operations.UpdateUser.Output {
-        try RequestIdentity.require(anyOf: .admin)
         guard case .json(let body) = input.body else { throw APIProblem.badRequest("expected JSON") }
         if let timezone = body.timezone { try Validate.timeZone(timezone) }
         // The generated type cannot tell `"employer_id": null` from an absent key; null keeps the employer.

@@ -17,9 +17,13 @@ enum RequestIdentity {
 
     /// Throws 401 without a key and 403 when the key has none of `scopes`.
     static func require(anyOf scopes: APIScope...) throws {
+        try require(anyOf: Set(scopes))
+    }
+
+    static func require(anyOf scopes: Set<APIScope>) throws {
         guard let key = apiKey else { throw APIProblem.unauthorized }
         guard !key.scopes.isDisjoint(with: scopes) else {
-            throw APIProblem.forbidden("This needs the scope \(scopes.map(\.rawValue).joined(separator: " or ")).")
+            throw APIProblem.forbidden("This needs the scope \(scopes.map(\.rawValue).sorted().joined(separator: " or ")).")
         }
     }
 

@@ -1,5 +1,6 @@
 public import Foundation
 public import GRDB
+import OpenSSLCrypto
 
 /// The one SQLite file of the service: WAL, `synchronous=NORMAL`, foreign keys, migrations run on
 /// open, and most of the checkpoint work in the background (`WALCheckpointer`).
@@ -8,13 +9,53 @@ public struct IncentiveDatabase: Sendable {
     public let writer: DatabasePool
     let activePrograms = ActiveProgramCache()
     private let inlineReaders: InlineReaders
-    private let checkpointer: WALCheckpointer
+    /// Nil on a read-only store, which never writes.
+    private let checkpointer: WALCheckpointer?
 
     static let autoCheckpointPages = 10_000
 
     /// Opens (creating if needed) the database in `directory` and migrates it.
     public init(directory: URL) throws {
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try SecureFile.createPrivateDirectory(directory)
+        let path = directory.appendingPathComponent(Self.fileName).path
+        try Self.createPrivateFile(path)
+        let configuration = Self.configuration()
+        writer = try DatabasePool(path: path, configuration: configuration)
+        try Self.migrator.migrate(writer)
+        inlineReaders = InlineReaders(path: path, configuration: configuration)
+        checkpointer = try WALCheckpointer(path: path, configuration: configuration)
+    }
+
+    /// Opens an existing, fully migrated store for reading only: creates, migrates and writes
+    /// nothing (`incentives audit verify`).
+    public static func openReadOnly(directory: URL) throws -> IncentiveDatabase {
+        try IncentiveDatabase(readOnlyDirectory: directory)
+    }
+
+    private init(readOnlyDirectory directory: URL) throws {
+        let path = directory.appendingPathComponent(Self.fileName).path
+        guard FileManager.default.fileExists(atPath: path) else { throw StoreOpenError.noStore(path: path) }
+        var configuration = Self.configuration()
+        configuration.readonly = true
+        writer = try DatabasePool(path: path, configuration: configuration)
+        let pending = try writer.read { db in try Set(Self.migrator.migrations).subtracting(Self.migrator.appliedIdentifiers(db)) }
+        guard pending.isEmpty else { throw StoreOpenError.notMigrated(path: path, pending: pending.sorted()) }
+        inlineReaders = InlineReaders(path: path, configuration: configuration)
+        checkpointer = nil
+    }
+
+    /// SQLite would create the file with mode 0644; its -wal and -shm files copy the database's
+    /// mode, so making it 0600 first keeps all three private.
+    private static func createPrivateFile(_ path: String) throws {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        if descriptor >= 0 {
+            close(descriptor)
+        } else if errno != EEXIST {
+            throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
+        }
+    }
+
+    private static func configuration() -> Configuration {
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         // CLI commands may write while the server runs: wait for the lock instead of failing.
@@ -28,11 +69,7 @@ public struct IncentiveDatabase: Sendable {
             // in bench-events POST /v1/events p99 on one connection went from about 2.9 to 1.5 ms.
             try db.execute(sql: "PRAGMA wal_autocheckpoint = \(Self.autoCheckpointPages)")
         }
-        let path = directory.appendingPathComponent(Self.fileName).path
-        writer = try DatabasePool(path: path, configuration: configuration)
-        try Self.migrator.migrate(writer)
-        inlineReaders = InlineReaders(path: path, configuration: configuration)
-        checkpointer = try WALCheckpointer(path: path, configuration: configuration)
+        return configuration
     }
 
     /// Runs a short read on the calling thread instead of GRDB's reader queues.

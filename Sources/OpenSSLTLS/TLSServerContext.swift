@@ -7,7 +7,8 @@ import Synchronization
 /// no compression, no renegotiation, session resumption by cache and tickets.
 ///
 /// `@unchecked Sendable`: the `SSL_CTX` is fully configured in `init` and never changed afterwards;
-/// OpenSSL documents a configured context as safe to share between threads for `SSL_new`.
+/// OpenSSL documents a configured context as safe to share between threads for `SSL_new`. The
+/// ticket keys it calls back into change, but behind their own lock (`SessionTicketKeys`).
 public final class TLSServerContext: @unchecked Sendable {
     /// TLS 1.2 suites: ECDHE with AES-GCM (CHACHA20 is left out because it is not FIPS-approved).
     public static let tls12CipherSuites = [
@@ -19,6 +20,8 @@ public final class TLSServerContext: @unchecked Sendable {
 
     let pointer: OpaquePointer
     let liveSessions = Atomic<Int>(0)
+    /// Kept here: the ticket callback reaches it through the context's ex_data, unretained.
+    public let ticketKeys: SessionTicketKeys
 
     /// `SSL` objects made from this context and not yet freed; the leak test watches it.
     public var liveSessionCount: Int { liveSessions.load(ordering: .relaxed) }
@@ -26,11 +29,14 @@ public final class TLSServerContext: @unchecked Sendable {
     /// - Parameters:
     ///   - certificateChainPath: PEM file, leaf first, then intermediates.
     ///   - privateKeyPath: PEM file with the leaf's private key.
-    public init(certificateChainPath: String, privateKeyPath: String) throws {
+    ///   - ticketKeys: the rotating session-ticket keys (tests pass their own to rotate them).
+    public init(certificateChainPath: String, privateKeyPath: String, ticketKeys: SessionTicketKeys = SessionTicketKeys()) throws {
         ERR_clear_error()
         guard let context = SSL_CTX_new(TLS_server_method()) else { throw OpenSSLError.drain("SSL_CTX_new") }
         pointer = context
+        self.ticketKeys = ticketKeys
         try configureProtocols()
+        ticketKeys.install(on: context)
         try loadIdentity(certificateChainPath: certificateChainPath, privateKeyPath: privateKeyPath)
         SSL_CTX_set_alpn_select_cb(context, selectHTTP11, nil)
     }

@@ -27,7 +27,7 @@ public final class SigningKeyRing: Sendable {
         self.directory = directory
         schedulePath = directory.appendingPathComponent("keys.json").path
         state = Mutex((nil, [], [:]))
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try SecureFile.createPrivateDirectory(directory)
         if try Self.readSchedule(in: directory).isEmpty {
             // The first key has no cached JWKS to wait for.
             try Self.addKey(in: directory, activatesAt: Date(timeIntervalSince1970: 0))
@@ -83,8 +83,7 @@ public final class SigningKeyRing: Sendable {
         let entries = try Self.readSchedule(in: directory)
         var keys: [String: ES256PrivateKey] = [:]
         for entry in entries {
-            let pem = try String(contentsOf: directory.appendingPathComponent("\(entry.kid).pem"), encoding: .utf8)
-            keys[entry.kid] = try ES256PrivateKey(pemRepresentation: pem)
+            keys[entry.kid] = try Self.readKey(directory.appendingPathComponent("\(entry.kid).pem"))
         }
         state.withLock { $0 = (modified, entries, keys) }
     }
@@ -94,12 +93,27 @@ public final class SigningKeyRing: Sendable {
         return time.tv_sec == other.tv_sec && time.tv_nsec == other.tv_nsec
     }
 
+    /// A private PEM file; any problem names the file (a key is never replaced by a new one).
+    private static func readKey(_ url: URL) throws -> ES256PrivateKey {
+        guard let data = try SecureFile.readPrivate(url) else { throw PrivateFileError.missing(path: url.path) }
+        do {
+            return try ES256PrivateKey(pemRepresentation: String(decoding: data, as: UTF8.self))
+        } catch {
+            throw PrivateFileError.malformed(path: url.path, reason: "not an ES256 private key in PEM")
+        }
+    }
+
+    /// The schedule; empty only when `keys.json` does not exist yet.
     private static func readSchedule(in directory: URL) throws -> [Entry] {
         let url = directory.appendingPathComponent("keys.json")
-        guard let data = try? Data(contentsOf: url) else { return [] }
+        guard let data = try SecureFile.readPrivate(url) else { return [] }
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .secondsSince1970
-        return try decoder.decode([Entry].self, from: data)
+        do {
+            return try decoder.decode([Entry].self, from: data)
+        } catch {
+            throw PrivateFileError.malformed(path: url.path, reason: "not the key schedule JSON")
+        }
     }
 
     @discardableResult

@@ -14,9 +14,13 @@ struct AuditCommand: AsyncParsableCommand {
         @Option(help: "The head MAC the service last reported (its log, /metrics): detects rows cut off the end.")
         var expectHead: String?
 
+        /// Read-only: a verifier must not change what it checks, so it migrates nothing and makes no
+        /// store or key (a fresh audit key would only prove that nothing verifies under it).
         func run() async throws {
-            let services = try AppServices(configuration: try options.makeConfiguration())
-            switch try await services.audit.verify(expectHead: expectHead) {
+            let configuration = try options.makeConfiguration()
+            let database = try IncentiveDatabase.openReadOnly(directory: configuration.dataDirectory)
+            let chain = AuditChain(database: database, key: try AppServices.auditKey(configuration: configuration, creating: false))
+            switch try await chain.verify(expectHead: expectHead) {
             case .intact(let rows, let head):
                 print("audit log intact: \(rows) rows, head \(head)")
             case .broken(let seq, let reason):

@@ -45,6 +45,12 @@ struct ServerOptions: ParsableArguments {
     @Option(help: "Delete audit rows older than this many days, 0 to keep all (env INCENTIVES_AUDIT_RETENTION_DAYS; default 400).")
     var auditRetentionDays: Double?
 
+    @Option(help: "Seconds between purges of expired sessions, codes, links and dead refresh families, 0 never (env INCENTIVES_PURGE_INTERVAL; default 3600).")
+    var purgeInterval: Int?
+
+    @Option(help: "Hours a dead session, code, link or refresh family is kept before the purge deletes it (env INCENTIVES_PURGE_KEEP_HOURS; default 24).")
+    var purgeKeepHours: Double?
+
     @Option(help: "Seconds a client has to send a complete request head (env INCENTIVES_REQUEST_HEAD_TIMEOUT; default 20).")
     var requestHeadTimeout: Int?
 
@@ -109,6 +115,14 @@ struct ServerOptions: ParsableArguments {
         if let seconds = value(requestBodyTimeout.map(String.init), "INCENTIVES_REQUEST_BODY_TIMEOUT") {
             guard let body = Int(seconds), body >= 1 else { throw ValidationError("request body timeout must be >= 1 s") }
             configuration.requestBodyTimeoutSeconds = body
+        }
+        if let interval = value(purgeInterval.map(String.init), "INCENTIVES_PURGE_INTERVAL") {
+            guard let seconds = Int(interval), seconds >= 0 else { throw ValidationError("purge interval must be >= 0 s") }
+            configuration.purgeIntervalSeconds = seconds == 0 ? nil : seconds
+        }
+        if let keep = value(purgeKeepHours.map { String($0) }, "INCENTIVES_PURGE_KEEP_HOURS") {
+            guard let hours = Double(keep), hours >= 0 else { throw ValidationError("purge keep must be >= 0 hours") }
+            configuration.purgeKeepSeconds = hours * 3600
         }
         configuration.enablesTestRoutes = enableTestRoutes
         configuration.servesPlainHTTPForBenchmarks = benchmarkPlainHTTP
