@@ -38,14 +38,16 @@ public struct AppServices: Sendable {
         let data = configuration.dataDirectory
         let oauthKey = try SecretKeyFile.loadOrCreate(data.appendingPathComponent(Self.oauthHMACKeyFile))
         origin = PublicOrigin(configuration.resolvedPublicBaseURL(boundPort: configuration.port).absoluteString)
-        keys = try SigningKeyRing(directory: data.appendingPathComponent(Self.signingKeysFolder))
+        let tokenSettings = TokenSettings(origin: origin)
+        keys = try SigningKeyRing(directory: data.appendingPathComponent(Self.signingKeysFolder),
+                                  retention: tokenSettings.longestAcceptedLifetime)
         partners = PartnerRegistry(database: database, hmacKey: oauthKey)
         sessions = SessionStore(database: database, hmacKey: oauthKey)
         audit = AuditChain(database: database, key: try Self.auditKey(configuration: configuration))
         partnerLimiter = PartnerRateLimiter(quota: configuration.partnerRequestsPerMinute)
         auditTrail = AuditTrail(writer: AuditGroupCommit(chain: audit), logger: Logger(label: "incentives.audit"))
         tokens = TokenService(
-            settings: TokenSettings(origin: origin), database: database, keys: keys, hmacKey: oauthKey,
+            settings: tokenSettings, database: database, keys: keys, hmacKey: oauthKey,
             pairwiseKey: try SecretKeyFile.loadOrCreate(data.appendingPathComponent(Self.pairwiseKeyFile)))
         feedCursors = FeedCursor(key: try SecretKeyFile.loadOrCreate(data.appendingPathComponent(Self.feedCursorKeyFile)))
         let evaluator = IncentiveEvaluator(graceWindow: configuration.graceWindowSeconds)
