@@ -17,6 +17,10 @@ public struct SessionStore: Sendable {
     public static let signInLinkLifetime: TimeInterval = 5 * 60
     /// Failures allowed before the back-off starts.
     static let freeFailures = 3
+    /// The longest back-off after one failure.
+    static let maximumDelay: TimeInterval = 300
+    /// A failure count halves for each such period without attempts after its back-off ended.
+    static let decayPeriod: TimeInterval = 15 * 60
 
     let database: IncentiveDatabase
     let tokens: OpaqueToken
@@ -67,11 +71,14 @@ public struct SessionStore: Sendable {
         case backOff(seconds: Int)
     }
 
-    /// Checks a password with back-off per username and per address; a success clears both.
-    /// The attempt is counted as a failure before the password is checked, in the same transaction
-    /// as the back-off check, so parallel guesses cannot all slip through one open window.
+    /// Checks a password with back-off per username and per address. The attempt is counted as a
+    /// failure before the password is checked, in the same transaction as the back-off check, so
+    /// parallel guesses cannot all slip through one open window. A success clears the username's
+    /// count and takes back its own count on the address, never more: a sprayer who signs in to
+    /// their own account between guesses stays slowed.
     public func signIn(username: String, password: String, address: String, now: Date = Date()) async throws -> SignInOutcome {
-        let keys = ["user:" + username.lowercased(), "addr:" + address]
+        let userKey = "user:" + username.lowercased(), addressKey = "addr:" + address
+        let keys = [userKey, addressKey]
         let admitted: (id: String, hash: String?)?? = try await database.writer.write { db in
             let wait = try keys.compactMap { key -> Date? in
                 try Date.fetchOne(db, sql: "SELECT nextAllowedAt FROM loginThrottle WHERE key = ?", arguments: [key])
@@ -90,7 +97,8 @@ public struct SessionStore: Sendable {
         let valid = await Self.verifyOffThePool(password, against: storedHash ?? Self.dummyHash) && storedHash != nil
         guard valid, let user = admitted else { return .wrongCredentials }
         try await database.writer.write { db in
-            for key in keys { try db.execute(sql: "DELETE FROM loginThrottle WHERE key = ?", arguments: [key]) }
+            try db.execute(sql: "DELETE FROM loginThrottle WHERE key = ?", arguments: [userKey])
+            try db.execute(sql: "UPDATE loginThrottle SET failures = MAX(failures - 1, 0) WHERE key = ?", arguments: [addressKey])
         }
         return .signedIn(userID: user.id)
     }
@@ -108,12 +116,25 @@ public struct SessionStore: Sendable {
     }
 
     private static func countFailure(_ key: String, now: Date, in db: Database) throws {
-        let failures = (try Int.fetchOne(db, sql: "SELECT failures FROM loginThrottle WHERE key = ?", arguments: [key]) ?? 0) + 1
-        let delay = failures <= freeFailures ? 0 : min(300, pow(2, Double(failures - freeFailures)))
+        let row = try Row.fetchOne(db, sql: "SELECT failures, nextAllowedAt FROM loginThrottle WHERE key = ?", arguments: [key])
+        let failures = decayed(row?["failures"] ?? 0, backOffEnded: row?["nextAllowedAt"], now: now) + 1
         try db.execute(sql: """
             INSERT INTO loginThrottle (key, failures, nextAllowedAt) VALUES (?, ?, ?)
             ON CONFLICT(key) DO UPDATE SET failures = excluded.failures, nextAllowedAt = excluded.nextAllowedAt
-            """, arguments: [key, failures, now.addingTimeInterval(delay)])
+            """, arguments: [key, failures, now.addingTimeInterval(delay(afterFailures: failures))])
+    }
+
+    /// No wait for the first few failures, then 2, 4, 8 ... seconds up to the maximum.
+    static func delay(afterFailures failures: Int) -> TimeInterval {
+        failures <= freeFailures ? 0 : min(maximumDelay, pow(2, Double(failures - freeFailures)))
+    }
+
+    /// Halved for each whole decay period since the back-off ended: nobody stays slowed for good,
+    /// while an attacker who keeps guessing never pauses that long and keeps the count.
+    static func decayed(_ failures: Int, backOffEnded: Date?, now: Date) -> Int {
+        guard let backOffEnded, now > backOffEnded else { return failures }
+        let halvings = now.timeIntervalSince(backOffEnded) / decayPeriod
+        return halvings >= Double(Int.bitWidth - 1) ? 0 : failures >> Int(halvings)
     }
 
     private func retryAfter(keys: [String], now: Date) async throws -> Int {
