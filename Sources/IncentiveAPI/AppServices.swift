@@ -42,7 +42,8 @@ public struct AppServices: Sendable {
         keys = try SigningKeyRing(directory: data.appendingPathComponent(Self.signingKeysFolder),
                                   retention: tokenSettings.longestAcceptedLifetime)
         partners = PartnerRegistry(database: database, hmacKey: oauthKey)
-        sessions = SessionStore(database: database, hmacKey: oauthKey)
+        let passwords = configuration.passwordCheckConcurrency.map { PasswordHasher(concurrency: $0) } ?? PasswordHasher()
+        sessions = SessionStore(database: database, hmacKey: oauthKey, passwords: passwords)
         audit = AuditChain(database: database, key: try Self.auditKey(configuration: configuration))
         partnerLimiter = PartnerRateLimiter(quota: configuration.partnerRequestsPerMinute)
         auditTrail = AuditTrail(writer: AuditGroupCommit(chain: audit), logger: Logger(label: "incentives.audit"))
@@ -60,6 +61,7 @@ public struct AppServices: Sendable {
             programs: ProgramRepository(database: database),
             achievements: AchievementRepository(database: database),
             passwordIterations: configuration.passwordIterations,
+            passwords: passwords,
             partnerAPI: PartnerAPIHandler(partners: partners, tokens: tokens, sessions: sessions, origin: origin, audit: auditTrail),
             auditAPI: AuditAPIHandler(chain: audit))
     }

@@ -63,6 +63,11 @@ struct LoginController<Context: RemoteAddressRequestContext> {
             var response = self.form(next: next, error: "Too many attempts. Try again in \(seconds) seconds.", status: .tooManyRequests)
             response.headers[.retryAfter] = String(seconds)
             return response
+        case .busy(let seconds):
+            await audit.record("sign_in", "throttled", address: address, requestID: requestID, detail: ["username": username])
+            var response = self.form(next: next, error: "Too many sign-ins right now. Try again in \(seconds) seconds.", status: .tooManyRequests)
+            response.headers[.retryAfter] = String(seconds)
+            return response
         }
     }
 

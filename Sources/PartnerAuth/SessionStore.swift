@@ -24,10 +24,12 @@ public struct SessionStore: Sendable {
 
     let database: IncentiveDatabase
     let tokens: OpaqueToken
+    let passwords: PasswordHasher
 
-    public init(database: IncentiveDatabase, hmacKey: [UInt8]) {
+    public init(database: IncentiveDatabase, hmacKey: [UInt8], passwords: PasswordHasher) {
         self.database = database
         tokens = OpaqueToken(hmacKey: hmacKey)
+        self.passwords = passwords
     }
 
     /// A new session for `userID`; the token goes in the cookie and is stored only hashed.
@@ -69,6 +71,8 @@ public struct SessionStore: Sendable {
         case wrongCredentials
         /// Too many failures lately for this username or address: wait this many seconds.
         case backOff(seconds: Int)
+        /// Too many password checks running and waiting already: try again in this many seconds.
+        case busy(seconds: Int)
     }
 
     /// Checks a password with back-off per username and per address. The attempt is counted as a
@@ -94,8 +98,13 @@ public struct SessionStore: Sendable {
         }
         // A user without a password, or no such user, still costs a full derivation: no enumeration by timing.
         let storedHash = admitted?.hash
-        let valid = await Self.verifyOffThePool(password, against: storedHash ?? Self.dummyHash) && storedHash != nil
-        guard valid, let user = admitted else { return .wrongCredentials }
+        let matches: Bool
+        do {
+            matches = try await passwords.verify(password, against: storedHash ?? Self.dummyHash)
+        } catch let busy as PasswordHasher.Busy {
+            return .busy(seconds: busy.retryAfterSeconds)  // the attempt stays counted: it was made
+        }
+        guard matches, storedHash != nil, let user = admitted else { return .wrongCredentials }
         try await database.writer.write { db in
             try db.execute(sql: "DELETE FROM loginThrottle WHERE key = ?", arguments: [userKey])
             try db.execute(sql: "UPDATE loginThrottle SET failures = MAX(failures - 1, 0) WHERE key = ?", arguments: [addressKey])
@@ -105,15 +114,6 @@ public struct SessionStore: Sendable {
 
     /// A well-formed hash no password can match in practice (32-byte salt and output).
     static let dummyHash = "pbkdf2-sha256$600000$" + String(repeating: "ab", count: 32) + "$" + String(repeating: "cd", count: 32)
-
-    /// PBKDF2 takes hundreds of milliseconds: keep it off Swift's cooperative threads.
-    static func verifyOffThePool(_ password: String, against hash: String) async -> Bool {
-        await withCheckedContinuation { continuation in
-            DispatchQueue.global(qos: .userInitiated).async {
-                continuation.resume(returning: PasswordHash.verify(password, against: hash))
-            }
-        }
-    }
 
     private static func countFailure(_ key: String, now: Date, in db: Database) throws {
         let row = try Row.fetchOne(db, sql: "SELECT failures, nextAllowedAt FROM loginThrottle WHERE key = ?", arguments: [key])

@@ -20,7 +20,7 @@ struct SignInThrottleTests {
             let hash = try PasswordHash.make("password of \(user)", iterations: 1_000)
             _ = try await repository.create(.init(id: user, employerID: "e1", timezone: "UTC", username: user, passwordHash: hash))
         }
-        return SessionStore(database: f.database, hmacKey: SecureRandom.bytes(32))
+        return SessionStore(database: f.database, hmacKey: SecureRandom.bytes(32), passwords: PasswordHasher(concurrency: 1))
     }
 
     /// A guesser who tries again as soon as the back-off allows, from one address: the waits it was told.
