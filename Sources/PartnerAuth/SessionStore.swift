@@ -107,7 +107,7 @@ public struct SessionStore: Sendable {
         guard matches, storedHash != nil, let user = admitted else { return .wrongCredentials }
         try await database.writer.write { db in
             try db.execute(sql: "DELETE FROM loginThrottle WHERE key = ?", arguments: [userKey])
-            try db.execute(sql: "UPDATE loginThrottle SET failures = MAX(failures - 1, 0) WHERE key = ?", arguments: [addressKey])
+            try Self.takeBackAttempt(addressKey, now: now, in: db)
         }
         return .signedIn(userID: user.id)
     }
@@ -122,6 +122,16 @@ public struct SessionStore: Sendable {
             INSERT INTO loginThrottle (key, failures, nextAllowedAt) VALUES (?, ?, ?)
             ON CONFLICT(key) DO UPDATE SET failures = excluded.failures, nextAllowedAt = excluded.nextAllowedAt
             """, arguments: [key, failures, now.addingTimeInterval(delay(afterFailures: failures))])
+    }
+
+    /// Undoes one attempt's count on `key`, and any wait beyond what the remaining count gives
+    /// from now (else sign-ins in flight together would leave a wait behind them).
+    private static func takeBackAttempt(_ key: String, now: Date, in db: Database) throws {
+        guard let row = try Row.fetchOne(db, sql: "SELECT failures, nextAllowedAt FROM loginThrottle WHERE key = ?", arguments: [key])
+        else { return }
+        let failures = max(0, (row["failures"] as Int) - 1)
+        let wait = min(row["nextAllowedAt"] as Date, now.addingTimeInterval(delay(afterFailures: failures)))
+        try db.execute(sql: "UPDATE loginThrottle SET failures = ?, nextAllowedAt = ? WHERE key = ?", arguments: [failures, wait, key])
     }
 
     /// No wait for the first few failures, then 2, 4, 8 ... seconds up to the maximum.
