@@ -48,6 +48,9 @@ let package = Package(
                 "JOSE",
                 "OpenSSLCrypto",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // PBKDF2 runs on a thread pool of its own (PasswordHasher).
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 // The feed page reads its rows straight from SQLite's buffers (PartnerFeedColumns).
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]

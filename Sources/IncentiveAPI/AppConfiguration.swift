@@ -36,6 +36,8 @@ public struct AppConfiguration: Sendable {
     public var purgeKeepSeconds: Double = 86_400
     /// PBKDF2 iterations for user passwords; lowered only by tests.
     public var passwordIterations = 600_000
+    /// Password checks (PBKDF2) running at once, each on a thread of its own; nil: one per core.
+    public var passwordCheckConcurrency: Int?
     /// Mounts `/_test/*` (large bodies) for the transport tests; never on in production.
     public var enablesTestRoutes = false
     /// Serves plain HTTP instead of HTTPS: only so benchmarks can measure what TLS costs.

@@ -38,14 +38,17 @@ public struct AppServices: Sendable {
         let data = configuration.dataDirectory
         let oauthKey = try SecretKeyFile.loadOrCreate(data.appendingPathComponent(Self.oauthHMACKeyFile))
         origin = PublicOrigin(configuration.resolvedPublicBaseURL(boundPort: configuration.port).absoluteString)
-        keys = try SigningKeyRing(directory: data.appendingPathComponent(Self.signingKeysFolder))
+        let tokenSettings = TokenSettings(origin: origin)
+        keys = try SigningKeyRing(directory: data.appendingPathComponent(Self.signingKeysFolder),
+                                  retention: tokenSettings.longestAcceptedLifetime)
         partners = PartnerRegistry(database: database, hmacKey: oauthKey)
-        sessions = SessionStore(database: database, hmacKey: oauthKey)
+        let passwords = configuration.passwordCheckConcurrency.map { PasswordHasher(concurrency: $0) } ?? PasswordHasher()
+        sessions = SessionStore(database: database, hmacKey: oauthKey, passwords: passwords)
         audit = AuditChain(database: database, key: try Self.auditKey(configuration: configuration))
         partnerLimiter = PartnerRateLimiter(quota: configuration.partnerRequestsPerMinute)
         auditTrail = AuditTrail(writer: AuditGroupCommit(chain: audit), logger: Logger(label: "incentives.audit"), refusals: RefusalAudit())
         tokens = TokenService(
-            settings: TokenSettings(origin: origin), database: database, audit: audit, keys: keys, hmacKey: oauthKey,
+            settings: tokenSettings, database: database, audit: audit, keys: keys, hmacKey: oauthKey,
             pairwiseKey: try SecretKeyFile.loadOrCreate(data.appendingPathComponent(Self.pairwiseKeyFile)))
         feedCursors = FeedCursor(key: try SecretKeyFile.loadOrCreate(data.appendingPathComponent(Self.feedCursorKeyFile)))
         let evaluator = IncentiveEvaluator(graceWindow: configuration.graceWindowSeconds)
@@ -58,6 +61,7 @@ public struct AppServices: Sendable {
             programs: ProgramRepository(database: database),
             achievements: AchievementRepository(database: database),
             passwordIterations: configuration.passwordIterations,
+            passwords: passwords,
             partnerAPI: PartnerAPIHandler(partners: partners, tokens: tokens, sessions: sessions, origin: origin, chain: audit),
             auditAPI: AuditAPIHandler(chain: audit))
     }

@@ -37,8 +37,7 @@ struct AuthorizeController<Context: RequestContext> {
 
     func addRoutes(to router: Router<Context>) {
         router.get("oauth/authorize") { request, _ in
-            let fields = request.uri.queryParameters.reduce(into: [String: String]()) { $0[String($1.key)] = String($1.value) }
-            return try await respond { try await start(request, fields: fields) }
+            try await respond { try await start(request) }
         }
         router.post("oauth/authorize") { request, context in
             try await respond {
@@ -60,8 +59,10 @@ struct AuthorizeController<Context: RequestContext> {
         }
     }
 
-    private func start(_ request: Request, fields: [String: String]) async throws -> Response {
-        let parameters = try await validate(fields)
+    private func start(_ request: Request) async throws -> Response {
+        let query: FormBody
+        do { query = try FormBody.parseKeepingRepeats(request.uri.query ?? "") } catch { throw Refusal.page("The request could not be read.") }
+        let parameters = try await validate(query)
         guard let (_, session) = try await browser.current(request) else {
             return BrowserSession.redirect(to: "/login?next=" + (request.uri.description.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/"))
         }
@@ -74,8 +75,8 @@ struct AuthorizeController<Context: RequestContext> {
 
     private func decide(_ request: Request, source: AuditSource) async throws -> Response {
         let form: FormBody
-        do { form = try await FormBody.parse(request) } catch { throw Refusal.page("The form could not be read.") }
-        let parameters = try await validate(form.fields)
+        do { form = try await FormBody.parseKeepingRepeats(request) } catch { throw Refusal.page("The form could not be read.") }
+        let parameters = try await validate(form)
         guard let (_, session) = try await browser.current(request) else { throw Refusal.page("Your session ended. Start again from the partner's site.") }
         guard let posted = form["csrf_token"], ConstantTime.equals(Array(posted.utf8), Array(session.csrfToken.utf8)) else {
             return HTMLPage.error("Authorization failed", "The form expired or did not come from this site.", status: .forbidden)
@@ -107,17 +108,23 @@ struct AuthorizeController<Context: RequestContext> {
         return Response(status: .seeOther, headers: [.location: components.string!, .cacheControl: "no-store"])
     }
 
-    private func validate(_ fields: [String: String]) async throws -> Parameters {
+    /// A repeated `client_id` or `redirect_uri` gets the error page (which one to trust?), any
+    /// other repeated parameter `invalid_request` at the registered redirect URI.
+    private func validate(_ form: FormBody) async throws -> Parameters {
+        let fields = form.fields, repeated = form.repeatedNames
+        guard !repeated.contains("client_id") else { throw Refusal.page("client_id is given more than once.") }
         guard let clientID = fields["client_id"], let partner = try partners.find(clientID), !partner.disabled else {
             throw Refusal.page("Unknown or disabled client.")
         }
+        guard !repeated.contains("redirect_uri") else { throw Refusal.page("redirect_uri is given more than once.") }
         guard let redirectURI = fields["redirect_uri"], partner.redirectURIList.contains(redirectURI) else {
             throw Refusal.page("The redirect URI is not registered for \(partner.name).")
         }
-        let state = fields["state"]
+        let state = repeated.contains("state") ? nil : fields["state"]
         func refuse(_ error: String, _ description: String) -> Refusal {
             .redirect(to: redirectURI, error: error, description: description, state: state)
         }
+        if let name = repeated.min() { throw refuse("invalid_request", "\(name) is given more than once") }
         guard fields["response_type"] == "code" else { throw refuse("unsupported_response_type", "only response_type=code is supported") }
         guard fields["code_challenge_method"] == "S256" else { throw refuse("invalid_request", "PKCE with code_challenge_method=S256 is required") }
         guard let challenge = fields["code_challenge"], PKCE.isWellFormedChallenge(challenge) else {

@@ -15,6 +15,7 @@ struct IncentiveAPIHandler: APIProtocol {
     let programs: ProgramRepository
     let achievements: AchievementRepository
     let passwordIterations: Int
+    let passwords: PasswordHasher
     let partnerAPI: PartnerAPIHandler
     let auditAPI: AuditAPIHandler
 
@@ -122,9 +123,10 @@ struct IncentiveAPIHandler: APIProtocol {
             throw APIProblem.unprocessable(field: body.username == nil ? "username" : "password", reason: "is required with the other")
         }
         if let username = body.username { try Validate.length(username, "username", 1...100) }
-        let passwordHash = try body.password.map { password in
+        var passwordHash: String?
+        if let password = body.password {
             try Validate.length(password, "password", 12...1000)
-            return try PasswordHash.make(password, iterations: passwordIterations)
+            passwordHash = try await passwords.make(password, iterations: passwordIterations)
         }
         let user = try await users.create(.init(id: body.id, employerID: body.employerId, timezone: timezone,
                                                 username: body.username, passwordHash: passwordHash), audit: RequestIdentity.adminChange)

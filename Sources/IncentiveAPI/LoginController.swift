@@ -1,6 +1,7 @@
 import NIOCore
 import Foundation
 import Hummingbird
+import IncentiveStore
 import OpenSSLCrypto
 import PartnerAuth
 
@@ -56,11 +57,16 @@ struct LoginController<Context: RemoteAddressRequestContext> {
             try await audit.record("sign_in", "ok", user: userID, address: address, requestID: requestID, detail: ["method": "password"])
             return try await startSession(userID: userID, next: next)
         case .wrongCredentials:
-            try await audit.record("sign_in", "failed", address: address, requestID: requestID, detail: ["username": username])
+            try await refused("failed", address: address, requestID: requestID, detail: ["username": username])
             return self.form(next: next, error: "Wrong username or password.", status: .unauthorized)
         case .backOff(let seconds):
-            try await audit.record("sign_in", "throttled", address: address, requestID: requestID, detail: ["username": username])
+            try await refused("throttled", address: address, requestID: requestID, detail: ["username": username])
             var response = self.form(next: next, error: "Too many attempts. Try again in \(seconds) seconds.", status: .tooManyRequests)
+            response.headers[.retryAfter] = String(seconds)
+            return response
+        case .busy(let seconds):
+            try await refused("throttled", address: address, requestID: requestID, detail: ["username": username, "reason": "busy"])
+            var response = self.form(next: next, error: "Too many sign-ins right now. Try again in \(seconds) seconds.", status: .tooManyRequests)
             response.headers[.retryAfter] = String(seconds)
             return response
         }
@@ -69,12 +75,18 @@ struct LoginController<Context: RemoteAddressRequestContext> {
     private func signInWithLink(_ request: Request, address: String, requestID: String) async throws -> Response {
         guard let token = request.uri.queryParameters["token"].map(String.init),
               let userID = try await sessions.consumeSignInLink(token) else {
-            try await audit.record("sign_in", "failed", address: address, requestID: requestID, detail: ["method": "link"])
+            try await refused("failed", address: address, requestID: requestID, detail: ["method": "link"])
             return HTMLPage.error("Sign in", "This sign-in link is invalid, expired or already used.")
         }
         try await audit.record("sign_in", "ok", user: userID, address: address, requestID: requestID, detail: ["method": "link"])
         let next = BrowserSession.safeNext(request.uri.queryParameters["next"].map(String.init)) ?? Self.defaultNext
         return try await startSession(userID: userID, next: next)
+    }
+
+    /// A refused sign-in: audited like every refused credential, within the flood caps (`RefusalAudit`).
+    private func refused(_ outcome: String, address: String, requestID: String, detail: [String: String]) async throws {
+        try await audit.recordRefused(AuditFact(type: "sign_in", outcome: outcome, address: address, requestID: requestID,
+                                                detail: AuditFact.detail(detail)))
     }
 
     private func startSession(userID: String, next: String) async throws -> Response {

@@ -3,7 +3,8 @@ public import OpenSSLCrypto
 
 /// A small, strict compact JWS (RFC 7515) for ES256 only: `alg` must be on the allow-list (no
 /// `none`, no HMAC keyed with a public key), `kid` must name a known key (no fallback), `typ`
-/// must match, and the signature is raw `r || s` verified by OpenSSL.
+/// must match, no `crit` (we understand no extension), and the signature is raw `r || s` verified
+/// by OpenSSL.
 public enum CompactJWS {
     public static let algorithm = "ES256"
 
@@ -30,6 +31,8 @@ public enum CompactJWS {
         guard let header = try? JSONDecoder().decode(JWSHeader.self, from: Data(headerBytes)) else { throw .malformed }
         guard header.alg == algorithm else { throw .unsupportedAlgorithm(header.alg) }
         guard let given = header.typ, mediaType(given) == mediaType(typ) else { throw .wrongType }
+        // RFC 7515 §4.1.11: a token naming extensions we do not implement must be refused.
+        guard header.crit == nil else { throw .unsupportedCriticalHeader }
         guard let kid = header.kid, let publicKey = key(kid) else { throw .unknownKey }
         let signingInput = Array(token.utf8.prefix(parts[0].utf8.count + 1 + parts[1].utf8.count))
         guard publicKey.isValidSignature(signature, for: signingInput) else { throw .badSignature }
@@ -47,6 +50,7 @@ public enum JWSError: Error, Equatable, Sendable {
     case malformed
     case unsupportedAlgorithm(String)
     case wrongType
+    case unsupportedCriticalHeader
     case unknownKey
     case badSignature
 }

@@ -8,12 +8,14 @@ public struct AccessTokenClaims: Codable, Sendable, Equatable {
     public var jti: String
     public var iat: Int
     public var exp: Int
+    /// Never issued by us; honoured if present (RFC 7519 §4.1.5).
+    public var nbf: Int?
     /// Absent on client-credentials tokens.
     public var grantID: String?
     public var familyID: String?
 
     enum CodingKeys: String, CodingKey {
-        case iss, aud, sub, scope, jti, iat, exp
+        case iss, aud, sub, scope, jti, iat, exp, nbf
         case clientID = "client_id"
         case grantID = "grant_id"
         case familyID = "family_id"

@@ -17,13 +17,19 @@ public struct SessionStore: Sendable {
     public static let signInLinkLifetime: TimeInterval = 5 * 60
     /// Failures allowed before the back-off starts.
     static let freeFailures = 3
+    /// The longest back-off after one failure.
+    static let maximumDelay: TimeInterval = 300
+    /// A failure count halves for each such period without attempts after its back-off ended.
+    static let decayPeriod: TimeInterval = 15 * 60
 
     let database: IncentiveDatabase
     let tokens: OpaqueToken
+    let passwords: PasswordHasher
 
-    public init(database: IncentiveDatabase, hmacKey: [UInt8]) {
+    public init(database: IncentiveDatabase, hmacKey: [UInt8], passwords: PasswordHasher) {
         self.database = database
         tokens = OpaqueToken(hmacKey: hmacKey)
+        self.passwords = passwords
     }
 
     /// A new session for `userID`; the token goes in the cookie and is stored only hashed.
@@ -65,13 +71,18 @@ public struct SessionStore: Sendable {
         case wrongCredentials
         /// Too many failures lately for this username or address: wait this many seconds.
         case backOff(seconds: Int)
+        /// Too many password checks running and waiting already: try again in this many seconds.
+        case busy(seconds: Int)
     }
 
-    /// Checks a password with back-off per username and per address; a success clears both.
-    /// The attempt is counted as a failure before the password is checked, in the same transaction
-    /// as the back-off check, so parallel guesses cannot all slip through one open window.
+    /// Checks a password with back-off per username and per address. The attempt is counted as a
+    /// failure before the password is checked, in the same transaction as the back-off check, so
+    /// parallel guesses cannot all slip through one open window. A success clears the username's
+    /// count and takes back its own count on the address, never more: a sprayer who signs in to
+    /// their own account between guesses stays slowed.
     public func signIn(username: String, password: String, address: String, now: Date = Date()) async throws -> SignInOutcome {
-        let keys = ["user:" + username.lowercased(), "addr:" + address]
+        let userKey = "user:" + username.lowercased(), addressKey = "addr:" + address
+        let keys = [userKey, addressKey]
         let admitted: (id: String, hash: String?)?? = try await database.writer.write { db in
             let wait = try keys.compactMap { key -> Date? in
                 try Date.fetchOne(db, sql: "SELECT nextAllowedAt FROM loginThrottle WHERE key = ?", arguments: [key])
@@ -87,10 +98,16 @@ public struct SessionStore: Sendable {
         }
         // A user without a password, or no such user, still costs a full derivation: no enumeration by timing.
         let storedHash = admitted?.hash
-        let valid = await Self.verifyOffThePool(password, against: storedHash ?? Self.dummyHash) && storedHash != nil
-        guard valid, let user = admitted else { return .wrongCredentials }
+        let matches: Bool
+        do {
+            matches = try await passwords.verify(password, against: storedHash ?? Self.dummyHash)
+        } catch let busy as PasswordHasher.Busy {
+            return .busy(seconds: busy.retryAfterSeconds)  // the attempt stays counted: it was made
+        }
+        guard matches, storedHash != nil, let user = admitted else { return .wrongCredentials }
         try await database.writer.write { db in
-            for key in keys { try db.execute(sql: "DELETE FROM loginThrottle WHERE key = ?", arguments: [key]) }
+            try db.execute(sql: "DELETE FROM loginThrottle WHERE key = ?", arguments: [userKey])
+            try Self.takeBackAttempt(addressKey, now: now, in: db)
         }
         return .signedIn(userID: user.id)
     }
@@ -98,22 +115,36 @@ public struct SessionStore: Sendable {
     /// A well-formed hash no password can match in practice (32-byte salt and output).
     static let dummyHash = "pbkdf2-sha256$600000$" + String(repeating: "ab", count: 32) + "$" + String(repeating: "cd", count: 32)
 
-    /// PBKDF2 takes hundreds of milliseconds: keep it off Swift's cooperative threads.
-    static func verifyOffThePool(_ password: String, against hash: String) async -> Bool {
-        await withCheckedContinuation { continuation in
-            DispatchQueue.global(qos: .userInitiated).async {
-                continuation.resume(returning: PasswordHash.verify(password, against: hash))
-            }
-        }
-    }
-
     private static func countFailure(_ key: String, now: Date, in db: Database) throws {
-        let failures = (try Int.fetchOne(db, sql: "SELECT failures FROM loginThrottle WHERE key = ?", arguments: [key]) ?? 0) + 1
-        let delay = failures <= freeFailures ? 0 : min(300, pow(2, Double(failures - freeFailures)))
+        let row = try Row.fetchOne(db, sql: "SELECT failures, nextAllowedAt FROM loginThrottle WHERE key = ?", arguments: [key])
+        let failures = decayed(row?["failures"] ?? 0, backOffEnded: row?["nextAllowedAt"], now: now) + 1
         try db.execute(sql: """
             INSERT INTO loginThrottle (key, failures, nextAllowedAt) VALUES (?, ?, ?)
             ON CONFLICT(key) DO UPDATE SET failures = excluded.failures, nextAllowedAt = excluded.nextAllowedAt
-            """, arguments: [key, failures, now.addingTimeInterval(delay)])
+            """, arguments: [key, failures, now.addingTimeInterval(delay(afterFailures: failures))])
+    }
+
+    /// Undoes one attempt's count on `key`, and any wait beyond what the remaining count gives
+    /// from now (else sign-ins in flight together would leave a wait behind them).
+    private static func takeBackAttempt(_ key: String, now: Date, in db: Database) throws {
+        guard let row = try Row.fetchOne(db, sql: "SELECT failures, nextAllowedAt FROM loginThrottle WHERE key = ?", arguments: [key])
+        else { return }
+        let failures = max(0, (row["failures"] as Int) - 1)
+        let wait = min(row["nextAllowedAt"] as Date, now.addingTimeInterval(delay(afterFailures: failures)))
+        try db.execute(sql: "UPDATE loginThrottle SET failures = ?, nextAllowedAt = ? WHERE key = ?", arguments: [failures, wait, key])
+    }
+
+    /// No wait for the first few failures, then 2, 4, 8 ... seconds up to the maximum.
+    static func delay(afterFailures failures: Int) -> TimeInterval {
+        failures <= freeFailures ? 0 : min(maximumDelay, pow(2, Double(failures - freeFailures)))
+    }
+
+    /// Halved for each whole decay period since the back-off ended: nobody stays slowed for good,
+    /// while an attacker who keeps guessing never pauses that long and keeps the count.
+    static func decayed(_ failures: Int, backOffEnded: Date?, now: Date) -> Int {
+        guard let backOffEnded, now > backOffEnded else { return failures }
+        let halvings = now.timeIntervalSince(backOffEnded) / decayPeriod
+        return halvings >= Double(Int.bitWidth - 1) ? 0 : failures >> Int(halvings)
     }
 
     private func retryAfter(keys: [String], now: Date) async throws -> Int {

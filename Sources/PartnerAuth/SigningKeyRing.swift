@@ -5,8 +5,9 @@ import Synchronization
 
 /// The ES256 keys that sign access tokens, kept in `<data>/keys/` (PEM files, mode 0600, and
 /// `keys.json` with each key's schedule). A new key is published in the JWKS at once but signs
-/// only after `activationDelay` (longer than the JWKS cache lifetime), and a retired key stays
-/// published until the tokens it signed have expired. `incentives keys rotate` may run while the
+/// only after `activationDelay` (longer than the JWKS cache lifetime). A retired key stays
+/// published, and verifies, for `retention` after it stopped signing (the longest any token it
+/// signed can be accepted), then it does neither. `incentives keys rotate` may run while the
 /// server runs: the ring re-reads `keys.json` when it changes.
 public final class SigningKeyRing: Sendable {
     public struct Entry: Codable, Sendable {
@@ -16,15 +17,19 @@ public final class SigningKeyRing: Sendable {
     }
 
     public static let activationDelay: TimeInterval = 301
-    public static let publishedAfterRetirement: TimeInterval = 15 * 60
 
     let directory: URL
+    /// How long a key stays published and verifying after the next key took over.
+    let retention: TimeInterval
     /// `keys.json`, whose change time says when to reload; a path made once, not per check.
     private let schedulePath: String
     private let state: Mutex<(modified: timespec?, entries: [Entry], keys: [String: ES256PrivateKey])>
 
-    public init(directory: URL) throws {
+    /// - Parameter retention: how long after a key stopped signing a token it signed can still
+    ///   be accepted (`TokenSettings.longestAcceptedLifetime`).
+    public init(directory: URL, retention: TimeInterval) throws {
         self.directory = directory
+        self.retention = retention
         schedulePath = directory.appendingPathComponent("keys.json").path
         state = Mutex((nil, [], [:]))
         try SecureFile.createPrivateDirectory(directory)
@@ -51,22 +56,28 @@ public final class SigningKeyRing: Sendable {
         }
     }
 
-    /// Keys that verify tokens: every published key.
-    public func verificationKey(kid: String) -> ES256PublicKey? {
+    /// The key that verifies tokens naming `kid`: any published key, none once retired for `retention`.
+    public func verificationKey(kid: String, now: Date = Date()) -> ES256PublicKey? {
         try? reloadIfChanged()
-        return state.withLock { $0.keys[kid]?.publicKey }
+        return state.withLock { state in
+            guard let entry = state.entries.first(where: { $0.kid == kid }), isPublished(entry, in: state.entries, now: now) else { return nil }
+            return state.keys[kid]?.publicKey
+        }
     }
 
-    /// The JWKS: new keys before they sign, retired keys until their tokens expired.
+    /// The JWKS: exactly the keys that verify (new keys before they sign, retired keys until their tokens expired).
     public func jwks(now: Date = Date()) -> JWKSet {
         try? reloadIfChanged()
         return state.withLock { state in
-            let published = state.entries.filter { entry in
-                guard let superseded = nextActivation(after: entry, in: state.entries), superseded <= now else { return true }
-                return now.timeIntervalSince(superseded) < Self.publishedAfterRetirement
-            }
+            let published = state.entries.filter { isPublished($0, in: state.entries, now: now) }
             return JWKSet(keys: published.compactMap { entry in state.keys[entry.kid].map { JWK(publicKey: $0.publicKey, kid: entry.kid) } })
         }
+    }
+
+    /// Not yet superseded, or superseded for at most `retention`.
+    private func isPublished(_ entry: Entry, in entries: [Entry], now: Date) -> Bool {
+        guard let superseded = nextActivation(after: entry, in: entries), superseded <= now else { return true }
+        return now.timeIntervalSince(superseded) <= retention
     }
 
     /// When the key after `entry` took over (the moment `entry` stopped signing).

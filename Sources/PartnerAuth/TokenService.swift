@@ -271,21 +271,30 @@ public struct TokenService: Sendable {
 
     /// The claims of a well-signed, unexpired token of this issuer and audience (no database checks).
     public func decode(accessToken: String, now: Date = Date()) throws(OAuthError) -> AccessTokenClaims {
-        let claims = try verifiedClaims(accessToken)
-        let time = now.timeIntervalSince1970
+        let claims = try verifiedClaims(accessToken, now: now)
         guard claims.iss == settings.issuer else { throw .invalidToken("wrong issuer") }
         guard claims.aud == settings.audience else { throw .invalidToken("wrong audience") }
-        guard Double(claims.exp) + settings.clockLeeway > time else { throw .invalidToken("the token expired") }
-        guard Double(claims.iat) - settings.clockLeeway <= time else { throw .invalidToken("the token is not valid yet") }
+        try checkTimes(claims, now: now.timeIntervalSince1970)
         return claims
     }
 
-    /// The claims of a token signed by a key of the ring, verified once per token while its key stays.
-    private func verifiedClaims(_ token: String) throws(OAuthError) -> AccessTokenClaims {
-        if let known = verified.entry(for: token), keys.verificationKey(kid: known.kid) != nil { return known.claims }
+    /// Expiry, and what only a faulty issuer or a leaked key would sign: a lifetime longer than we
+    /// issue, or a start (`iat`, `nbf`) in the future beyond the leeway.
+    private func checkTimes(_ claims: AccessTokenClaims, now: TimeInterval) throws(OAuthError) {
+        let leeway = settings.clockLeeway
+        guard Double(claims.exp) + leeway > now else { throw .invalidToken("the token expired") }
+        guard Double(claims.exp) - Double(claims.iat) <= settings.longestAcceptedLifetime else {
+            throw .invalidToken("the token lives longer than the tokens this server issues")
+        }
+        guard Double(max(claims.iat, claims.nbf ?? claims.iat)) - leeway <= now else { throw .invalidToken("the token is not valid yet") }
+    }
+
+    /// The claims of a token signed by a key of the ring, verified once per token while its key verifies.
+    private func verifiedClaims(_ token: String, now: Date) throws(OAuthError) -> AccessTokenClaims {
+        if let known = verified.entry(for: token), keys.verificationKey(kid: known.kid, now: now) != nil { return known.claims }
         let header: JWSHeader, payload: Data
         do {
-            (header, payload) = try CompactJWS.verify(token, typ: "at+jwt", key: keys.verificationKey(kid:))
+            (header, payload) = try CompactJWS.verify(token, typ: "at+jwt") { kid in keys.verificationKey(kid: kid, now: now) }
         } catch {
             throw .invalidToken("the token is not a valid access token (\(error))")
         }

@@ -28,6 +28,11 @@ public struct TokenSettings: Sendable {
     public var refreshRetryWindow: TimeInterval = 5
     public var clockLeeway: TimeInterval = 30
 
+    /// The longest `exp - iat` accepted: our lifetime plus the leeway. It is also how long after
+    /// signing one of our tokens can be accepted, so a retired signing key verifies this long
+    /// after it stopped signing, then no more.
+    public var longestAcceptedLifetime: TimeInterval { accessTokenLifetime + clockLeeway }
+
     public init(origin: PublicOrigin) {
         self.origin = origin
     }

@@ -57,6 +57,9 @@ struct ServerOptions: ParsableArguments {
     @Option(help: "Seconds a client has to send a request body after its head (env INCENTIVES_REQUEST_BODY_TIMEOUT; default 60).")
     var requestBodyTimeout: Int?
 
+    @Option(help: "Password checks (PBKDF2) run at once; more wait up to 2 s, then get 429 (env INCENTIVES_PASSWORD_CHECKS; default: the core count).")
+    var passwordChecks: Int?
+
     @Flag(help: .hidden)
     var enableTestRoutes = false
 
@@ -123,6 +126,10 @@ struct ServerOptions: ParsableArguments {
         if let keep = value(purgeKeepHours.map { String($0) }, "INCENTIVES_PURGE_KEEP_HOURS") {
             guard let hours = Double(keep), hours >= 0 else { throw ValidationError("purge keep must be >= 0 hours") }
             configuration.purgeKeepSeconds = hours * 3600
+        }
+        if let checks = value(passwordChecks.map(String.init), "INCENTIVES_PASSWORD_CHECKS") {
+            guard let count = Int(checks), count >= 1 else { throw ValidationError("password checks must be >= 1") }
+            configuration.passwordCheckConcurrency = count
         }
         configuration.enablesTestRoutes = enableTestRoutes
         configuration.servesPlainHTTPForBenchmarks = benchmarkPlainHTTP

@@ -63,6 +63,16 @@ struct CompactJWSTests {
         }
     }
 
+    @Test("refuses a crit header (RFC 7515 §4.1.11): we understand no extension, so none may be required")
+    func criticalHeader() throws {
+        for crit in [#"["exp"]"#, #"["b64"]"#, "[]"] {
+            let header = Base64URL.encode(Array(#"{"alg":"ES256","kid":"k1","typ":"at+jwt","crit":\#(crit)}"#.utf8))
+            let input = header + "." + Base64URL.encode(payload)
+            let token = input + "." + Base64URL.encode(try key.signature(for: Array(input.utf8)))
+            #expect(throws: JWSError.self, "crit \(crit)") { try CompactJWS.verify(token, typ: "at+jwt", key: lookup) }
+        }
+    }
+
     @Test("refuses an unknown kid, with no fallback to another key")
     func unknownKid() throws {
         let token = try CompactJWS.sign(payload: payload, key: key, kid: "k2", typ: "at+jwt")

@@ -28,11 +28,20 @@ struct ClaimsMutator: Sendable {
         }
         add("iss", [(.string(issuer), true), (.string(issuer), true), (.string(issuer + "/"), false), (.string("https://evil.example"), false), (nil, false)])
         add("aud", [(.string(issuer + "/v1"), true), (.string(issuer + "/v1"), true), (.string(issuer), false), (.array([.string(issuer + "/v1")]), false), (nil, false)])
-        add("exp", [(.int(now + 300), true), (.int(now + 300), true), (.int(now - 10), true), (.int(now - 100), false),
-                    (.number("9223372036854775807"), true), (.number("9223372036854775808"), false), (.string(String(now + 300)), false),
-                    (.number("1.5"), false), (.null, false), (nil, false)])
-        add("iat", [(.int(now), true), (.int(now), true), (.int(now + 10), true), (.int(now + 100), false), (.int(0), true),
-                    (.number("-9223372036854775808"), true), (.string(String(now)), false), (nil, false)])
+        // Times as numbers too, for the lifetime check: `exp - iat` may be at most the 600 s we issue
+        // plus the 30 s leeway (issue 17), however well signed.
+        let exp = rng.pick([(JSONValue?.some(.int(now + 300)), true, Double(now + 300)), (.int(now + 300), true, Double(now + 300)),
+                            (.int(now - 10), true, Double(now - 10)), (.int(now - 100), false, nil),
+                            (.number("9223372036854775807"), true, 9.223372036854775807e18), (.number("9223372036854775808"), false, nil),
+                            (.string(String(now + 300)), false, nil), (.number("1.5"), false, nil), (.null, false, nil), (nil, false, nil)])
+        let iat = rng.pick([(JSONValue?.some(.int(now)), true, Double(now)), (.int(now), true, Double(now)), (.int(now + 10), true, Double(now + 10)),
+                            (.int(now + 100), false, nil), (.int(0), true, 0), (.number("-9223372036854775808"), true, -9.223372036854775808e18),
+                            (.string(String(now)), false, nil), (nil, false, nil)])
+        for (key, (value, ok, _)) in [("exp", exp), ("iat", iat)] {
+            acceptable = acceptable && ok
+            if let value { members.append(.init(key: key, value: value)) }
+        }
+        if let expiry = exp.2, let issued = iat.2 { acceptable = acceptable && expiry - issued <= 630 }
         add("sub", [(.string("subject"), true), (.string(""), true), (.int(1), false), (nil, false)])
         add("client_id", [(.string(clientID), true), (.string(clientID), true), (.string("cli_unknown"), true), (.null, false), (nil, false)])
         add("scope", [(.string("achievements:read"), true), (.string("achievements:read"), true), (.string("audit:read"), true),

@@ -84,7 +84,10 @@ import Testing
                     #expect(response.status.code == 200)
                 case .random where bearer.token.isEmpty:
                     // "Bearer " with nothing after it is no credential: a challenge without an error code (RFC 6750 §3.1).
-                    #expect(response.status.code == 401 && response.headers[.wwwAuthenticate] == #"Bearer realm="incentives""#)
+                    // RFC 9728 adds where the resource's metadata is.
+                    let challenge = response.headers[.wwwAuthenticate] ?? ""
+                    #expect(response.status.code == 401 && challenge.hasPrefix(#"Bearer realm="incentives""#) && !challenge.contains("error="))
+                    #expect(challenge.hasSuffix(#"resource_metadata="\#(ParserTestApp.publicBaseURL)/.well-known/oauth-protected-resource/v1""#))
                 case .damaged, .random:
                     ResponseChecks.expectInvalidToken(response)
                 }

@@ -17,7 +17,8 @@ struct OAuthFixture {
 
     init() async throws {
         database = try IncentiveDatabase(directory: folder)
-        keys = try SigningKeyRing(directory: folder.appendingPathComponent("keys"))
+        keys = try SigningKeyRing(directory: folder.appendingPathComponent("keys"),
+                               retention: TokenSettings(issuer: "https://incentives.example").longestAcceptedLifetime)
         let hmac = SecureRandom.bytes(32)
         tokens = TokenService(settings: TokenSettings(issuer: "https://incentives.example"), database: database,
                               audit: AuditChain(database: database, key: SecureRandom.bytes(32)), keys: keys,

@@ -171,6 +171,67 @@ struct TokenServiceTests {
         }
     }
 
+    /// A token signed with a key of the ring, with claims and header as given: what a bug in
+    /// issuing, or a key briefly in the wrong hands, could produce.
+    static func forged(_ f: OAuthFixture, claims: [String: Any], header: [String: Any] = [:], signedAt: Date = Date()) throws -> String {
+        let signing = try f.keys.signingKey(now: signedAt)
+        let base: [String: Any] = ["alg": "ES256", "typ": "at+jwt", "kid": signing.kid]
+        let head = try JSONSerialization.data(withJSONObject: base.merging(header) { $1 })
+        let input = Base64URL.encode(head) + "." + Base64URL.encode(try JSONSerialization.data(withJSONObject: claims))
+        return input + "." + Base64URL.encode(try signing.key.signature(for: Array(input.utf8)))
+    }
+
+    /// The claims a client-credentials token of `partner` carries, issued at `iat`.
+    static func claims(_ f: OAuthFixture, _ partner: PartnerRecord, iat: Int, lifetime: Int = 600) -> [String: Any] {
+        ["iss": f.tokens.settings.issuer, "aud": f.tokens.settings.audience, "sub": partner.clientId, "client_id": partner.clientId,
+         "scope": "achievements:read", "jti": "jti_\(UUID().uuidString)", "iat": iat, "exp": iat + lifetime]
+    }
+
+    @Test("well-signed tokens with a lifetime longer than we issue, a crit header or a future iat or nbf are refused")
+    func signedButUnacceptableClaims() async throws {
+        let f = try await OAuthFixture()
+        let (partner, _) = try await f.partner()
+        let now = Int(Date().timeIntervalSince1970)
+        let fine = try Self.forged(f, claims: Self.claims(f, partner, iat: now))
+        #expect(try f.tokens.verifyBearer(fine, requiredScope: "achievements:read").clientID == partner.clientId)
+        let refused: [String: String] = [
+            "an hour's lifetime": try Self.forged(f, claims: Self.claims(f, partner, iat: now, lifetime: 3600)),
+            "a year's lifetime, issued long ago": try Self.forged(f, claims: Self.claims(f, partner, iat: now - 86_400, lifetime: 365 * 86_400)),
+            "crit": try Self.forged(f, claims: Self.claims(f, partner, iat: now), header: ["crit": ["exp"]]),
+            "iat 2 minutes ahead": try Self.forged(f, claims: Self.claims(f, partner, iat: now + 120)),
+            "nbf 2 minutes ahead": try Self.forged(f, claims: Self.claims(f, partner, iat: now).merging(["nbf": now + 120]) { $1 }),
+        ]
+        for (name, token) in refused.sorted(by: { $0.key < $1.key }) {
+            #expect(throws: OAuthError.self, "\(name)") { try f.tokens.verifyBearer(token, requiredScope: "achievements:read") }
+        }
+        // Within the clock leeway: a token from a server whose clock runs a little ahead.
+        let ahead = try Self.forged(f, claims: Self.claims(f, partner, iat: now + 10).merging(["nbf": now + 10]) { $1 })
+        #expect(try f.tokens.verifyBearer(ahead, requiredScope: "achievements:read").clientID == partner.clientId)
+    }
+
+    @Test("a retired key verifies until every token it signed expired, then stops verifying and leaves the JWKS")
+    func retiredKeyStopsVerifying() async throws {
+        let f = try await OAuthFixture()
+        let (partner, _) = try await f.partner()
+        let now = Date()
+        let original = try f.keys.signingKey(now: now).kid
+        // The new key took over 100 s ago: the original stopped signing then.
+        let next = try SigningKeyRing.rotate(directory: f.folder.appendingPathComponent("keys"), now: now.addingTimeInterval(-SigningKeyRing.activationDelay - 100))
+        let retiredAt = now.addingTimeInterval(-100)
+        let lastSigned = try f.tokens.clientCredentials(partner: partner, scope: nil, now: retiredAt.addingTimeInterval(-1)).accessToken
+        #expect(try f.tokens.decode(accessToken: lastSigned, now: now).clientID == partner.clientId)
+        // The longest token the key signed: 600 s, accepted 30 s more (clock leeway).
+        let gone = retiredAt.addingTimeInterval(f.tokens.settings.accessTokenLifetime + f.tokens.settings.clockLeeway + 1)
+        #expect(throws: OAuthError.self) { try f.tokens.decode(accessToken: lastSigned, now: gone) }
+        #expect(f.keys.jwks(now: gone.addingTimeInterval(-2)).keys.map(\.kid).contains(original))
+        #expect(f.keys.jwks(now: gone).keys.map(\.kid) == [next.kid])
+        // A token of the retired key whose own claims are still good (as one signed with a stolen key) is refused too.
+        let iat = Int(gone.timeIntervalSince1970) - 10
+        let late = try Self.forged(f, claims: Self.claims(f, partner, iat: iat), signedAt: retiredAt.addingTimeInterval(-1))
+        #expect(try f.tokens.decode(accessToken: late, now: gone.addingTimeInterval(-2)).clientID == partner.clientId)
+        #expect(throws: OAuthError.self) { try f.tokens.decode(accessToken: late, now: gone) }
+    }
+
     @Test("a token verified before is still checked: expiry on every call, refused once its key left the ring")
     func verifiedTokensAreRechecked() async throws {
         let f = try await OAuthFixture()
