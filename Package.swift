@@ -83,6 +83,7 @@ let package = Package(
         .target(
             name: "IncentiveAPI",
             dependencies: [
+                "OpenSSLCrypto",
                 "OpenSSLTLS",
                 "IncentiveAPIGenerated",
                 "IncentiveEngine",
@@ -110,6 +111,7 @@ let package = Package(
             name: "incentives",
             dependencies: [
                 "IncentiveAPI",
+                "IncentiveEngine",
                 "IncentiveStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

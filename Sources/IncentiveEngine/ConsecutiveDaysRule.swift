@@ -5,6 +5,17 @@ import Foundation
 public struct ConsecutiveDaysRule: IncentiveRule {
     public static let kind = "consecutive-days"
     public static let summary = "Log matching events on a number of consecutive days."
+    public static let parameterHelp = [
+        "days": "integer >= 2, required", "types": "list of event types (any of them), optional", "value": "exact value, optional",
+    ]
+
+    /// A run that reached yesterday is still alive today.
+    public func progress(today: LocalDate, notBefore: LocalDate?, ledger: any ActivityLedger) throws -> RuleProgress {
+        let run = try ledger.run(containing: today, matching: matcher, notBefore: notBefore)
+            ?? ledger.run(containing: today.adding(days: -1), matching: matcher, notBefore: notBefore)
+        let length = run.map { $0.upperBound.dayNumber - $0.lowerBound.dayNumber + 1 } ?? 0
+        return RuleProgress(current: length, target: days)
+    }
 
     public let days: Int
     public let matcher: EventMatcher

@@ -6,6 +6,12 @@ public struct EventReportedRule: IncentiveRule {
     /// Repeatable periods are "1"..."n" for the n-th matching event, and matching events only add up.
     public static let periodsAreCountOrdinals = true
     public static let summary = "Report a particular event, such as a birth."
+    public static let parameterHelp = ["type": "event type, required", "value": "exact value, optional"]
+
+    /// Reported or not yet.
+    public func progress(today: LocalDate, notBefore: LocalDate?, ledger: any ActivityLedger) throws -> RuleProgress {
+        RuleProgress(current: min(1, try ledger.eventCount(matching: matcher, notBefore: notBefore)), target: 1)
+    }
 
     public let matcher: EventMatcher
 

@@ -1,11 +1,15 @@
 public import Foundation
 
 /// One kind of incentive in the catalogue. A new kind is one new type conforming to this
-/// protocol plus its line in `IncentiveCatalogue.kinds`; no other rule changes.
+/// protocol plus its line in `IncentiveCatalogue.kinds`; no other rule changes. Everything the
+/// service needs to know of a kind is here: its parameters (decoded and described), what events
+/// complete, and how far a user has come.
 public protocol IncentiveRule: Sendable {
     /// The catalogue name, e.g. `consecutive-days`.
     static var kind: String { get }
     static var summary: String { get }
+    /// Each parameter's meaning, for the catalogue listing.
+    static var parameterHelp: [String: String] { get }
 
     /// Decodes and validates parameters; throws `RuleParameterError` naming the field.
     init(parameters: Data) throws
@@ -19,6 +23,9 @@ public protocol IncentiveRule: Sendable {
     /// The periods `event` completes under `policy`, whether or not already awarded.
     func completedPeriods(by event: Event, policy: RewardPolicy, ledger: any ActivityLedger) throws -> [CompletedPeriod]
 
+    /// Where the user stands on `today`: days in the current run, or matching events counted, against the target.
+    func progress(today: LocalDate, notBefore: LocalDate?, ledger: any ActivityLedger) throws -> RuleProgress
+
     /// True when a repeatable program's periods are the ordinals 1...n of a count that never
     /// shrinks, so every period the user holds is among those completed now (false by default).
     static var periodsAreCountOrdinals: Bool { get }
@@ -26,6 +33,17 @@ public protocol IncentiveRule: Sendable {
 
 extension IncentiveRule {
     public static var periodsAreCountOrdinals: Bool { false }
+}
+
+/// How far a user has come towards a rule's next reward.
+public struct RuleProgress: Sendable, Equatable {
+    public let current: Int
+    public let target: Int
+
+    public init(current: Int, target: Int) {
+        self.current = current
+        self.target = target
+    }
 }
 
 /// How often a program rewards, and from when its history counts.

@@ -6,6 +6,13 @@ public struct TotalEventsRule: IncentiveRule {
     /// Repeatable periods are "1"..."n" for the n-th multiple reached, and matching events only add up.
     public static let periodsAreCountOrdinals = true
     public static let summary = "Log a number of matching events in total."
+    public static let parameterHelp = [
+        "count": "integer >= 1, required", "types": "list of event types (any of them), optional", "value": "exact value, optional",
+    ]
+
+    public func progress(today: LocalDate, notBefore: LocalDate?, ledger: any ActivityLedger) throws -> RuleProgress {
+        RuleProgress(current: try ledger.eventCount(matching: matcher, notBefore: notBefore), target: count)
+    }
 
     public let count: Int
     public let matcher: EventMatcher

@@ -48,25 +48,10 @@ public struct AchievementRepository: Sendable {
                 .map { program in
                     let engine = try program.engineProgram()
                     let notBefore = program.startsAt.map { LocalDate($0, in: TimeZone(identifier: user.timezone) ?? .gmt) }
-                    let (current, target) = try standing(of: engine.rule, today: today, notBefore: notBefore, ledger: ledger)
+                    let standing = try engine.rule.progress(today: today, notBefore: notBefore, ledger: ledger)
                     let count = try AchievementRecord.filter(Column("userId") == userID && Column("programId") == program.id).fetchCount(db)
-                    return Progress(program: program, current: current, target: target, achievements: count)
+                    return Progress(program: program, current: standing.current, target: standing.target, achievements: count)
                 }
-        }
-    }
-
-    private func standing(of rule: any IncentiveRule, today: LocalDate, notBefore: LocalDate?, ledger: SQLiteActivityLedger) throws -> (Int, Int) {
-        switch rule {
-        case let days as ConsecutiveDaysRule:
-            // A run that reached yesterday is still alive today.
-            let run = try ledger.run(containing: today, matching: days.matcher, notBefore: notBefore)
-                ?? ledger.run(containing: today.adding(days: -1), matching: days.matcher, notBefore: notBefore)
-            let length = run.map { $0.upperBound.dayNumber - $0.lowerBound.dayNumber + 1 } ?? 0
-            return (length, days.days)
-        case let total as TotalEventsRule:
-            return (try ledger.eventCount(matching: total.matcher, notBefore: notBefore), total.count)
-        default:
-            return (min(1, try ledger.eventCount(matching: rule.matcher, notBefore: notBefore)), 1)
         }
     }
 }

@@ -37,6 +37,14 @@ public struct AuditFact: Sendable, Equatable, Codable {
         self.detail = detail
     }
 
+    /// A fact of the service: its type and outcome from the audit vocabulary.
+    public init(_ type: AuditEventType, _ outcome: AuditOutcome, clientID: String? = nil, userID: String? = nil, subject: String? = nil,
+                grantID: String? = nil, jti: String? = nil, path: String? = nil, status: Int? = nil, rows: Int? = nil,
+                address: String? = nil, requestID: String? = nil, detail: String? = nil) {
+        self.init(type: type.rawValue, outcome: outcome.rawValue, clientID: clientID, userID: userID, subject: subject, grantID: grantID,
+                  jti: jti, path: path, status: status, rows: rows, address: address, requestID: requestID, detail: detail)
+    }
+
     /// The `detail` column: a JSON object with sorted keys, or nothing.
     public static func detail(_ fields: [String: String]) -> String? {
         guard !fields.isEmpty else { return nil }
@@ -164,7 +172,7 @@ public struct AuditChain: Sendable {
                 guard ConstantTime.equals(Array(row.mac.utf8), Array(mac(of: row, previous: previous!).utf8)) else {
                     return .broken(seq: seq, reason: "the MAC does not match: the row was changed or the rows before it were")
                 }
-                if row.type == "audit.anchor", let detail = row.detail, let anchor = Anchor(json: detail) { anchors[anchor.lastDeletedSeq] = anchor.lastDeletedMAC }
+                if row.type == AuditEventType.auditAnchor.rawValue, let detail = row.detail, let anchor = Anchor(json: detail) { anchors[anchor.lastDeletedSeq] = anchor.lastDeletedMAC }
                 previous = row.mac
                 expectedSeq = seq + 1
                 head = row.mac
@@ -193,7 +201,7 @@ public struct AuditChain: Sendable {
                 // The anchor goes in first: were the table ever empty, the next row would restart
                 // the sequence at 1 and the chain at the genesis MAC.
                 let anchor = Anchor(lastDeletedSeq: last.seq!, lastDeletedMAC: last.mac, count: prefix.count)
-                try append(AuditFact(type: "audit.anchor", outcome: "ok", detail: anchor.json), at: now, in: db)
+                try append(AuditFact(.auditAnchor, .ok, detail: anchor.json), at: now, in: db)
                 try db.execute(sql: "DELETE FROM auditEvent WHERE seq <= ?", arguments: [last.seq!])
                 return prefix.count
             }
@@ -203,7 +211,7 @@ public struct AuditChain: Sendable {
     }
 
     private func anchorMAC(before seq: Int64, in db: Database) throws -> String? {
-        for row in try AuditRecord.filter(Column("type") == "audit.anchor").order(Column("seq").desc).fetchAll(db) {
+        for row in try AuditRecord.filter(Column("type") == AuditEventType.auditAnchor.rawValue).order(Column("seq").desc).fetchAll(db) {
             if let detail = row.detail, let anchor = Anchor(json: detail), anchor.lastDeletedSeq + 1 == seq { return anchor.lastDeletedMAC }
         }
         return nil

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Columns that hold a JSON array of strings (event ids, redirect URIs, program ids).
 public enum JSONStringList {
