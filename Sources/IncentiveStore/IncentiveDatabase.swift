@@ -45,7 +45,9 @@ public struct IncentiveDatabase: Sendable {
     }
 
     /// SQLite would create the file with mode 0644; its -wal and -shm files copy the database's
-    /// mode, so making it 0600 first keeps all three private.
+    /// mode, so making it 0600 first keeps all three private. A store made before the data folder
+    /// was private (0755, 0644) is made private here too: the database holds the audit log and
+    /// the hashes of every secret.
     private static func createPrivateFile(_ path: String) throws {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         if descriptor >= 0 {
@@ -53,6 +55,8 @@ public struct IncentiveDatabase: Sendable {
         } else if errno != EEXIST {
             throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
         }
+        chmod((path as NSString).deletingLastPathComponent, mode_t(SecureFile.privateFolderMode))
+        for file in [path, path + "-wal", path + "-shm"] { chmod(file, 0o600) }
     }
 
     private static func configuration() -> Configuration {

@@ -42,7 +42,13 @@ public final class SessionTicketKeys: Sendable {
     func sealingKey() -> Key {
         state.withLock { state in
             let now = clock()
-            if now - state.since >= rotationInterval { state = (Key.random(), state.current, now) }
+            let age = now - state.since
+            // After an idle stretch of two intervals the current key is too old to open tickets too.
+            if age >= rotationInterval * 2 {
+                state = (Key.random(), nil, now)
+            } else if age >= rotationInterval {
+                state = (Key.random(), state.current, now)
+            }
             return state.current
         }
     }

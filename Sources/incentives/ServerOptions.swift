@@ -124,11 +124,13 @@ struct ServerOptions: ParsableArguments {
             configuration.purgeIntervalSeconds = seconds == 0 ? nil : seconds
         }
         if let keep = value(purgeKeepHours.map { String($0) }, "INCENTIVES_PURGE_KEEP_HOURS") {
-            guard let hours = Double(keep), hours >= 0 else { throw ValidationError("purge keep must be >= 0 hours") }
+            guard let hours = Double(keep), hours.isFinite, hours >= 0, hours <= 100_000 else {
+                throw ValidationError("purge keep must be between 0 and 100000 hours")
+            }
             configuration.purgeKeepSeconds = hours * 3600
         }
         if let checks = value(passwordChecks.map(String.init), "INCENTIVES_PASSWORD_CHECKS") {
-            guard let count = Int(checks), count >= 1 else { throw ValidationError("password checks must be >= 1") }
+            guard let count = Int(checks), (1...256).contains(count) else { throw ValidationError("password checks must be between 1 and 256") }
             configuration.passwordCheckConcurrency = count
         }
         configuration.enablesTestRoutes = enableTestRoutes

@@ -43,8 +43,8 @@ public struct AppServices: Sendable {
                                   retention: tokenSettings.longestAcceptedLifetime)
         partners = PartnerRegistry(database: database, hmacKey: oauthKey)
         let passwords = configuration.passwordCheckConcurrency.map { PasswordHasher(concurrency: $0) } ?? PasswordHasher()
-        sessions = SessionStore(database: database, hmacKey: oauthKey, passwords: passwords)
         audit = AuditChain(database: database, key: try Self.auditKey(configuration: configuration))
+        sessions = SessionStore(database: database, hmacKey: oauthKey, passwords: passwords, audit: audit)
         partnerLimiter = PartnerRateLimiter(quota: configuration.partnerRequestsPerMinute)
         auditTrail = AuditTrail(writer: AuditGroupCommit(chain: audit), logger: Logger(label: "incentives.audit"), refusals: RefusalAudit())
         tokens = TokenService(

@@ -26,6 +26,11 @@ final class RateLimitAudit: Sendable {
         }
     }
 
+    /// A finished minute whose summary could not be written, to be written by the next flush.
+    func putBack(_ minute: Minute, refusals: Int) {
+        counts.withLock { $0[minute, default: 0] += refusals }
+    }
+
     /// Removes and returns the minutes that ended before `now` (all of them when `now` is nil).
     func takeFinished(before now: Date?) -> [(Minute, Int)] {
         let cutoff = now.map { Int($0.timeIntervalSince1970) - 60 } ?? Int.max
@@ -53,16 +58,24 @@ struct RateLimitAuditFlusher: Service {
     }
 
     func flush(before now: Date?) async {
+        // A summary that cannot be written now goes back to its counter for the next flush.
         for (minute, count) in audit.refusals.takeFinished(before: now) {
             let start = Date(timeIntervalSince1970: Double(minute.start))
-            try? await audit.record(.credentialRefusedSummary, .denied, address: minute.source,
-                                    detail: ["minute": start.formatted(.iso8601), "refusals": String(count)])
+            do {
+                try await audit.record(.credentialRefusedSummary, .denied, address: minute.source,
+                                       detail: ["minute": start.formatted(.iso8601), "refusals": String(count)])
+            } catch {
+                audit.refusals.putBack(minute, refusals: count)
+            }
         }
         for (minute, count) in refusals.takeFinished(before: now) where count > 1 {
             let start = Date(timeIntervalSince1970: Double(minute.start))
-            // A summary that cannot be written is lost with a critical log line (AuditTrail): no request waits on it.
-            try? await audit.record(.rateLimitedSummary, .denied, client: minute.clientID,
-                                    detail: ["minute": start.formatted(.iso8601), "refusals": String(count)])
+            do {
+                try await audit.record(.rateLimitedSummary, .denied, client: minute.clientID,
+                                       detail: ["minute": start.formatted(.iso8601), "refusals": String(count)])
+            } catch {
+                refusals.putBack(minute, refusals: count)
+            }
         }
     }
 }

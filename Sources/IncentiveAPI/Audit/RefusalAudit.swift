@@ -56,6 +56,18 @@ final class RefusalAudit: Sendable {
         }
     }
 
+    /// A finished minute whose summary could not be written, to be written by the next flush.
+    func putBack(_ minute: Minute, refusals: Int) {
+        state.withLock { state in
+            if minute.source == Self.overflowSource {
+                state.overflow[minute.start, default: 0] += refusals
+            } else {
+                let known = state.perSource[minute] ?? (0, 0)
+                state.perSource[minute] = (known.exact, known.counted + refusals)
+            }
+        }
+    }
+
     /// The summaries of the minutes that ended before `now` (all of them when `now` is nil): per
     /// source, and `overflowSource` for refusals past the global cap.
     func takeFinished(before now: Date?) -> [(minute: Minute, refusals: Int)] {

@@ -20,7 +20,7 @@ struct AdminChangeAudit: Sendable {
         let response: (HTTPResponse, HTTPBody?)
         do {
             response = try await RequestIdentity.$adminChange.withValue(row) { try await change() }
-        } catch let error as AuditWriteError {
+        } catch where Self.isAuditFailure(error) {
             throw error
         } catch {
             try await recordRefused(detail, status: ProblemMiddleware<AppRequestContext>.problem(for: error).status.code, source)
@@ -34,6 +34,11 @@ struct AdminChangeAudit: Sendable {
             try await audit.record(row.fact)
         }
         return response
+    }
+
+    /// The generated server wraps a handler's errors in `ServerError`.
+    private static func isAuditFailure(_ error: any Error) -> Bool {
+        error is AuditWriteError || (error as? ServerError)?.underlyingError is AuditWriteError
     }
 
     private func recordRefused(_ detail: [String: String], status: Int, _ source: AuditSource) async throws {

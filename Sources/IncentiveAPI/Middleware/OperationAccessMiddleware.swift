@@ -61,18 +61,31 @@ struct OperationAccessMiddleware: ServerMiddleware {
         case .apiKey(let scopes):
             let key = try await apiKeys.authenticate(request.headerFields, path: path)
             return try await RequestIdentity.$apiKey.withValue(key) {
-                try RequestIdentity.require(anyOf: scopes)
+                try await refused(path) { try RequestIdentity.require(anyOf: scopes) }
                 return try await next(request, body, metadata)
             }
         case .adminChange:
             let key = try await apiKeys.authenticate(request.headerFields, path: path)
             return try await RequestIdentity.$apiKey.withValue(key) {
-                try RequestIdentity.require(anyOf: .admin)
+                try await refused(path) { try RequestIdentity.require(anyOf: .admin) }
                 return try await changes.run(key: key, method: request.method, path: path) { try await next(request, body, metadata) }
             }
         case .session:
-            let user = try await sessions.user(request)
+            let user = try await refused(path) { try await sessions.user(request) }
             return try await RequestIdentity.$user.withValue(user) { try await next(request, body, metadata) }
+        }
+    }
+
+    /// Runs a credential check; a refusal (no session, wrong Origin, missing scope) is audited like every refused credential.
+    private func refused<T>(_ path: String, _ check: () async throws -> T) async throws -> T {
+        do {
+            return try await check()
+        } catch let problem as APIProblem {
+            let source = RequestIdentity.auditSource
+            try await apiKeys.audit.recordRefused(AuditFact(
+                .credentialRefused, .denied, path: path, status: problem.status.code, address: source.address,
+                requestID: source.requestID, detail: AuditFact.detail(["reason": problem.detail ?? problem.title])))
+            throw problem
         }
     }
 }

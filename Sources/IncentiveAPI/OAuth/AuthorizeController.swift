@@ -124,7 +124,7 @@ struct AuthorizeController<Context: RequestContext> {
         func refuse(_ error: String, _ description: String) -> Refusal {
             .redirect(to: redirectURI, error: error, description: description, state: state)
         }
-        if let name = repeated.min() { throw refuse("invalid_request", "\(name) is given more than once") }
+        if !repeated.isEmpty { throw refuse("invalid_request", "a parameter is given more than once") }
         guard fields["response_type"] == "code" else { throw refuse("unsupported_response_type", "only response_type=code is supported") }
         guard fields["code_challenge_method"] == "S256" else { throw refuse("invalid_request", "PKCE with code_challenge_method=S256 is required") }
         guard let challenge = fields["code_challenge"], PKCE.isWellFormedChallenge(challenge) else {

@@ -74,11 +74,10 @@ struct LoginController<Context: RemoteAddressRequestContext> {
 
     private func signInWithLink(_ request: Request, address: String, requestID: String) async throws -> Response {
         guard let token = request.uri.queryParameters["token"].map(String.init),
-              let userID = try await sessions.consumeSignInLink(token) else {
+              let userID = try await sessions.consumeSignInLink(token, source: AuditSource(requestID: requestID, address: address)) else {
             try await refused(.failed, address: address, requestID: requestID, detail: ["method": "link"])
             return HTMLPage.error("Sign in", "This sign-in link is invalid, expired or already used.")
         }
-        try await audit.record(.signIn, .ok, user: userID, address: address, requestID: requestID, detail: ["method": "link"])
         let next = BrowserSession.safeNext(request.uri.queryParameters["next"].map(String.init)) ?? Self.defaultNext
         return try await startSession(userID: userID, next: next)
     }

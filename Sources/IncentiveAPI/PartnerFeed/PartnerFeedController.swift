@@ -66,7 +66,10 @@ struct PartnerFeedController<Context: RequestContext> {
         if let cursor {
             position = try cursors.position(of: cursor, for: binding)
         } else if let since = binding.since {
-            guard let value = Int64(since), value >= 0 else { throw APIProblem.badRequest("since must be a sequence from this feed", field: "since") }
+            // Only as issued: Int64 also reads "+12" and "012", which the next page's link would not carry.
+            guard let value = Int64(since), value >= 0, String(value) == since else {
+                throw APIProblem.badRequest("since must be a sequence from this feed", field: "since")
+            }
             position = value
         } else {
             return 0

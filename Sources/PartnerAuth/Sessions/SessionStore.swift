@@ -25,11 +25,14 @@ public struct SessionStore: Sendable {
     let database: IncentiveDatabase
     let tokens: OpaqueToken
     let passwords: PasswordHasher
+    /// Where a sign-in by link is audited, in the transaction that uses the link up.
+    let audit: AuditChain?
 
-    public init(database: IncentiveDatabase, hmacKey: [UInt8], passwords: PasswordHasher) {
+    public init(database: IncentiveDatabase, hmacKey: [UInt8], passwords: PasswordHasher, audit: AuditChain? = nil) {
         self.database = database
         tokens = OpaqueToken(hmacKey: hmacKey)
         self.passwords = passwords
+        self.audit = audit
     }
 
     /// A new session for `userID`; the token goes in the cookie and is stored only hashed.
@@ -102,7 +105,11 @@ public struct SessionStore: Sendable {
         do {
             matches = try await passwords.verify(password, against: storedHash ?? Self.dummyHash)
         } catch let busy as PasswordHasher.Busy {
-            return .busy(seconds: busy.retryAfterSeconds)  // the attempt stays counted: it was made
+            // No password was checked: the attempt counts against nobody.
+            try await database.writer.write { db in
+                for key in keys { try Self.takeBackAttempt(key, now: now, in: db) }
+            }
+            return .busy(seconds: busy.retryAfterSeconds)
         }
         guard matches, storedHash != nil, let user = admitted else { return .wrongCredentials }
         try await database.writer.write { db in
@@ -170,15 +177,18 @@ public struct SessionStore: Sendable {
         return (token, expiresAt)
     }
 
-    /// The user of an unused, unexpired link, which is used up by this call.
-    public func consumeSignInLink(_ token: String, now: Date = Date()) async throws -> String? {
+    /// The user of an unused, unexpired link, which is used up by this call; the sign-in is
+    /// audited in the same transaction, so a link is never spent without its row.
+    public func consumeSignInLink(_ token: String, now: Date = Date(), source: AuditSource = .none) async throws -> String? {
         let hash = tokens.hash(token)
         return try await database.writer.write { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT userId, expiresAt, usedAt FROM signInLink WHERE hash = ?", arguments: [hash]),
                   (row["usedAt"] as Date?) == nil, (row["expiresAt"] as Date) > now
             else { return nil }
             try db.execute(sql: "UPDATE signInLink SET usedAt = ? WHERE hash = ?", arguments: [now, hash])
-            return row["userId"]
+            let userID: String = row["userId"]
+            try audit?.appendChange(.signIn, client: nil, user: userID, grant: nil, source, now, in: db, detail: ["method": "link"])
+            return userID
         }
     }
 }

@@ -51,7 +51,10 @@ struct GrantLedger: Sendable {
             guard var grant = try GrantRecord.fetchOne(db, key: id), userID == nil || grant.userId == userID else {
                 throw StoreError.notFound("grant \(id)")
             }
-            guard grant.revokedAt == nil else { return }
+            guard grant.revokedAt == nil else {
+                try adminChange?.append(at: now, in: db)  // asked and answered, though nothing changed
+                return
+            }
             grant.revokedAt = now
             try grant.update(db)
             try db.execute(sql: "UPDATE refreshFamily SET revokedAt = ?, revokedReason = 'grant revoked' WHERE grantId = ? AND revokedAt IS NULL",
