@@ -30,6 +30,16 @@ struct SchemaSnapshotTests {
         try Self.compare(snapshot.text, with: "schema.sql")
     }
 
+    @Test("the migrations keep the identifiers shipped stores recorded, in order")
+    func shippedIdentifiers() {
+        #expect(IncentiveDatabase.migrator.migrations == [
+            "v1-core", "v2-partner-access", "v3-sessions", "v4-audit", "v5-job-programs", "v6-partner-feed",
+            "v7-activity-totals", "v8-activity-day-covering-index", "v9-achievement-tally", "v10-program-generation",
+            "v11-program-change-stamps", "v12-feed-follows-every-grant-change", "v13-activity-masks",
+            "v14-partner-local-feed-positions",
+        ])
+    }
+
     @Test("every migration changes the schema exactly as schema-history.sql records")
     func schemaAfterEveryMigration() throws {
         try Self.compare(SchemaSnapshot.history(of: IncentiveDatabase.migrator), with: "schema-history.sql")
