@@ -6,7 +6,7 @@ import Synchronization
 ///
 /// Every event evaluates its employer's active programs, and reading and decoding their rows was
 /// about a tenth of the event writer's time. Triggers stamp every change to `program` with a new
-/// random value in `programGeneration` (`Schema.stampProgramChanges`), inside the changing
+/// random value in `programGeneration` (`Migration11ProgramChangeStamps`), inside the changing
 /// transaction and whichever process makes it, so an entry made under another stamp is stale and
 /// read again. One cache per open database; bounded: it starts over when full.
 final class ActiveProgramCache: Sendable {

@@ -94,22 +94,5 @@ public struct IncentiveDatabase: Sendable {
         try writer.read { db in try Self.migrator.appliedMigrations(db) }
     }
 
-    static var migrator: DatabaseMigrator {
-        var migrator = DatabaseMigrator()
-        migrator.registerMigration("v1-core", migrate: Schema.createCore)
-        migrator.registerMigration("v2-partner-access", migrate: Schema.createPartnerAccess)
-        migrator.registerMigration("v3-sessions", migrate: Schema.createSessions)
-        migrator.registerMigration("v4-audit", migrate: Schema.createAudit)
-        migrator.registerMigration("v5-job-programs", migrate: Schema.addJobPrograms)
-        migrator.registerMigration("v6-partner-feed", migrate: Schema.createPartnerFeed)
-        migrator.registerMigration("v7-activity-totals", migrate: Schema.createActivityTotals)
-        migrator.registerMigration("v8-activity-day-covering-index", migrate: Schema.coverActivityDayByDay)
-        migrator.registerMigration("v9-achievement-tally", migrate: Schema.createAchievementTally)
-        migrator.registerMigration("v10-program-generation", migrate: Schema.createProgramGeneration)
-        migrator.registerMigration("v11-program-change-stamps", migrate: Schema.stampProgramChanges)
-        migrator.registerMigration("v12-feed-follows-every-grant-change", migrate: Schema.followEveryGrantChange)
-        migrator.registerMigration("v13-activity-masks", migrate: Schema.createActivityMasks)
-        migrator.registerMigration("v14-partner-local-feed-positions", migrate: Schema.partnerLocalFeedPositions)
-        return migrator
-    }
+    static var migrator: DatabaseMigrator { MigrationTimeline.migrator }
 }

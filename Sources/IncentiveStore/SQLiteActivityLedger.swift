@@ -99,7 +99,7 @@ struct SQLiteActivityLedger: ActivityLedger {
         return Set(programIDs.filter { (held[$0]?.count ?? 0) > 0 })
     }
 
-    /// The user's rows of the tally the achievement triggers keep (Schema.createAchievementTally):
+    /// The user's rows of the tally the achievement triggers keep (Migration09AchievementTally):
     /// one range read of them answers every once-program and every count program, which took a
     /// lookup each.
     private func heldByProgram() throws -> [String: HeldOrdinals] {
