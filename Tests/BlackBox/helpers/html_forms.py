@@ -1,8 +1,9 @@
 """The forms of an HTML page (the login, consent and revoke pages), shared by the black-box tests
-(tests/blackbox/oauth_helpers.py) and the chaos run (tests/chaos/clients.py).
+(Tests/BlackBox/oauth_helpers.py) and the chaos run (Tests/BlackBox/chaos/clients.py).
 
-Neither suite is a package: pytest puts tests/blackbox on sys.path and `python tests/chaos/chaos.py`
-puts tests/chaos there, so both modules add this folder themselves. Standard library only.
+pytest puts Tests/BlackBox on sys.path, so the tests import `helpers.html_forms`; `python
+Tests/BlackBox/chaos/chaos.py` puts Tests/BlackBox/chaos there, so the chaos run adds
+Tests/BlackBox itself. Standard library only.
 (examples/partner_client.py keeps its own copy on purpose: it must run alone.)"""
 from html.parser import HTMLParser
 

@@ -1,15 +1,11 @@
 """A browser-like session that signs in and answers the consent page through the real forms."""
 import re
-import sys
-from pathlib import Path
 from urllib.parse import urljoin
 
 import requests
 
 from conftest import create_api_key, Api
-
-sys.path.append(str(Path(__file__).resolve().parent.parent / "common"))
-from html_forms import forms  # noqa: E402  (tests/common: the form parser shared with tests/chaos)
+from helpers.html_forms import forms  # the form parser shared with the chaos run
 
 
 class Browser:

@@ -8,7 +8,7 @@ import threading
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 BINARY = Path(os.environ.get("INCENTIVES_BIN", ROOT / ".build" / "debug" / "incentives"))
 
 STARTUP_DEADLINE = 180  # seconds; a debug build on a busy 2-core machine can be slow to come up

@@ -11,8 +11,8 @@ from urllib.parse import parse_qs, quote, unquote, urlencode, urlsplit
 
 import requests
 
-sys.path.append(str(Path(__file__).resolve().parent.parent / "common"))
-from html_forms import forms  # noqa: E402  (tests/common: the form parser shared with tests/blackbox)
+sys.path.append(str(Path(__file__).resolve().parent.parent))  # Tests/BlackBox, for its helpers
+from helpers.html_forms import forms  # noqa: E402  (the form parser shared with the black-box tests)
 
 TIMEOUT = 60  # seconds; generous, a debug server under load on 2 cores can be slow
 REDIRECT_URI = "https://partner.example/callback"
