@@ -22,7 +22,7 @@ import requests
 import schemathesis
 from schemathesis.generation.meta import TestPhase
 
-from oauth_helpers import authorization_code_token
+from helpers.oauth import authorization_code_token
 
 SETUP = json.loads(Path(os.environ["CONTRACT_SETUP"]).read_text())
 SERVER = SimpleNamespace(base_url=SETUP["base_url"], ca=SETUP["ca"])

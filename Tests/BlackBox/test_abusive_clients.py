@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import start_server
-from tls_helpers import assert_still_serves, client_context, closed_by_peer, connect, get, read_response
+from helpers.tls import assert_still_serves, client_context, closed_by_peer, connect, get, read_response
 
 GENEROUS = 60
 

@@ -7,7 +7,7 @@ import subprocess
 from authlib.common.security import generate_token
 
 from conftest import BINARY, Api, create_api_key, start_server
-from oauth_helpers import Browser, create_user_with_password, forms
+from helpers.oauth import Browser, create_user_with_password, forms
 from test_partner_access import Partner
 
 

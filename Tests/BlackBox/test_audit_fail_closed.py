@@ -9,7 +9,7 @@ import subprocess
 import requests
 
 from conftest import BINARY, Api, create_api_key, start_server
-from oauth_helpers import Browser, create_user_with_password
+from helpers.oauth import Browser, create_user_with_password
 from test_partner_access import Partner
 
 FAULT = "CREATE TRIGGER injected_audit_fault BEFORE INSERT ON auditEvent BEGIN SELECT RAISE(ABORT, 'injected audit fault'); END"

@@ -6,7 +6,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import requests
 from authlib.common.security import generate_token
 
-from oauth_helpers import Browser, create_user_with_password, forms
+from helpers.oauth import Browser, create_user_with_password, forms
 from test_events_api import unique
 from test_oauth_flow import REDIRECT
 from test_partner_access import Partner

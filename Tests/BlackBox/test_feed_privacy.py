@@ -5,7 +5,7 @@ import hashlib
 import hmac
 import re
 
-from oauth_helpers import create_user_with_password
+from helpers.oauth import create_user_with_password
 from test_events_api import event, seeded, unique
 from test_partner_access import Partner, programs_of
 

@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 import requests
 
 from conftest import Api, create_api_key, start_server
-from oauth_helpers import create_user_with_password
+from helpers.oauth import create_user_with_password
 from test_events_api import event, unique
 from test_partner_access import Partner
 

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from tls_helpers import assert_still_serves, client_context, client_hello, closed_by_peer, connect
+from helpers.tls import assert_still_serves, client_context, client_hello, closed_by_peer, connect
 
 # The server drops a client that has not finished its handshake after 5 s; allow far more.
 GENEROUS = 30

@@ -4,7 +4,7 @@ import json
 
 import requests
 
-from oauth_helpers import Browser
+from helpers.oauth import Browser
 from test_events_api import unique
 from test_partner_access import Partner
 

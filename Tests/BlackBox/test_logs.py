@@ -2,7 +2,7 @@
 import json
 
 from conftest import Api, create_api_key, start_server
-from oauth_helpers import Browser, create_user_with_password
+from helpers.oauth import Browser, create_user_with_password
 from test_events_api import birth, event, seeded
 from test_partner_access import Partner, programs_of
 

@@ -4,7 +4,7 @@ import re
 import subprocess
 
 from conftest import BINARY, Api, create_api_key, start_server
-from oauth_helpers import create_user_with_password
+from helpers.oauth import create_user_with_password
 from test_events_api import birth, event, seeded
 from test_partner_access import Partner, programs_of
 

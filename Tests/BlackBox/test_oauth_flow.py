@@ -6,7 +6,7 @@ from joserfc import jwt
 from joserfc.jwk import KeySet
 from authlib.common.security import generate_token
 
-from oauth_helpers import Browser, create_partner, create_user_with_password, forms
+from helpers.oauth import Browser, create_partner, create_user_with_password, forms
 from test_events_api import unique
 
 REDIRECT = "https://partner.example/callback"

@@ -16,8 +16,8 @@ import pytest
 import requests
 
 from conftest import Api, ROOT, create_api_key, start_server
-from oauth_helpers import Browser, authorization_code_token
-from spec_examples import SpecExamples
+from helpers.oauth import Browser, authorization_code_token
+from helpers.spec_examples import SpecExamples
 from test_oauth_flow import REDIRECT
 
 HERE = Path(__file__).resolve().parent

@@ -8,7 +8,7 @@ import threading
 
 import requests
 
-from oauth_helpers import Browser, create_user_with_password, forms
+from helpers.oauth import Browser, create_user_with_password, forms
 from test_events_api import event, seeded, unique, birth
 from test_oauth_flow import REDIRECT, client_for, discovery
 from authlib.common.security import generate_token

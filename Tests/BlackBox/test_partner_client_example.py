@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from conftest import ROOT, Api, create_api_key, start_server
-from oauth_helpers import Browser, create_user_with_password
+from helpers.oauth import Browser, create_user_with_password
 from test_events_api import at, unique
 
 EXAMPLE = ROOT / "examples" / "partner_client.py"

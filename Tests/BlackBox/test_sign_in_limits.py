@@ -9,7 +9,7 @@ import requests
 from requests.adapters import HTTPAdapter
 
 from conftest import Api, create_api_key, start_server
-from oauth_helpers import create_user_with_password, forms
+from helpers.oauth import create_user_with_password, forms
 from test_events_api import unique
 from test_partner_access import Partner
 

@@ -9,7 +9,7 @@ import pytest
 import requests
 from requests.adapters import HTTPAdapter
 
-from tls_helpers import answer_records, client_context, closed_by_peer, connect, get, read_response
+from helpers.tls import answer_records, client_context, closed_by_peer, connect, get, read_response
 
 TEN_MB = 10 * 1024 * 1024
 VERSIONS = {"1.2": ssl.TLSVersion.TLSv1_2, "1.3": ssl.TLSVersion.TLSv1_3}

@@ -1,5 +1,5 @@
 """The forms of an HTML page (the login, consent and revoke pages), shared by the black-box tests
-(Tests/BlackBox/oauth_helpers.py) and the chaos run (Tests/BlackBox/chaos/clients.py).
+(Tests/BlackBox/helpers/oauth.py) and the chaos run (Tests/BlackBox/chaos/clients.py).
 
 pytest puts Tests/BlackBox on sys.path, so the tests import `helpers.html_forms`; `python
 Tests/BlackBox/chaos/chaos.py` puts Tests/BlackBox/chaos there, so the chaos run adds
