@@ -1,60 +1,12 @@
-"""Fixtures that run the built `incentives` binary as a real HTTPS server on a free port."""
-import os
-import socket
-import subprocess
+"""Fixtures that run the built `incentives` binary as a real HTTPS server on a free port
+(the code that runs it is in helpers/server.py, the API client in helpers/api.py)."""
 import tempfile
-import time
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-BINARY = Path(os.environ.get("INCENTIVES_BIN", ROOT / ".build" / "debug" / "incentives"))
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@dataclass
-class Server:
-    process: subprocess.Popen
-    host: str
-    port: int
-    folder: Path
-    banner: str
-
-    @property
-    def base_url(self) -> str:
-        return f"https://127.0.0.1:{self.port}"  # the issuer: cookies and links use this host
-
-    @property
-    def ca(self) -> str:
-        return str(self.folder / "certs" / "dev-ca.pem")
-
-    def stop(self, sig=15, timeout=30) -> int:
-        if self.process.poll() is None:
-            self.process.send_signal(sig)
-        return self.process.wait(timeout=timeout)
-
-
-def start_server(folder: Path, *extra: str, env: dict | None = None, port: int | None = None) -> Server:
-    port = port or free_port()
-    args = [str(BINARY), "serve", "--host", "127.0.0.1", "--port", str(port),
-            "--data-dir", str(folder / "data"), "--certs-dir", str(folder / "certs"), *extra]
-    log = open(folder / f"server-{port}.log", "w")
-    process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=log, text=True,
-                               env={**os.environ, **(env or {})})
-    started = time.monotonic()
-    banner = process.stdout.readline()  # "incentives: serving https://..."
-    if not banner.startswith("incentives: serving"):
-        process.kill()
-        raise RuntimeError(f"server did not start: {banner!r}; see {folder}")
-    print(f"server on port {port} up in {time.monotonic() - started:.2f}s")
-    return Server(process, "127.0.0.1", port, folder, banner.strip())
+from helpers.api import Api
+from helpers.server import create_api_key, start_server
 
 
 @pytest.fixture(scope="session")
@@ -69,38 +21,6 @@ def server():
 def fresh_folder():
     with tempfile.TemporaryDirectory(prefix="incentives-run-") as folder:
         yield Path(folder)
-
-
-def create_api_key(folder: Path, *scopes: str) -> str:
-    args = [str(BINARY), "apikey", "create", "--data-dir", str(folder / "data"), "--certs-dir", str(folder / "certs")]
-    for scope in scopes:
-        args += ["--scope", scope]
-    result = subprocess.run(args, capture_output=True, text=True, timeout=60, check=True)
-    key = result.stdout.strip()
-    assert key.startswith("ink_") and "\n" not in key
-    return key
-
-
-@dataclass
-class Api:
-    """A requests session for one API key against one server."""
-    server: Server
-    key: str
-
-    def request(self, method: str, path: str, **kwargs):
-        import requests
-        headers = {"Authorization": f"Bearer {self.key}", **kwargs.pop("headers", {})}
-        return requests.request(method, f"{self.server.base_url}{path}", headers=headers,
-                                verify=self.server.ca, timeout=60, **kwargs)
-
-    def get(self, path, **kw):
-        return self.request("GET", path, **kw)
-
-    def post(self, path, json=None, **kw):
-        return self.request("POST", path, json=json, **kw)
-
-    def patch(self, path, json=None, **kw):
-        return self.request("PATCH", path, json=json, **kw)
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import start_server
+from helpers.server import start_server
 from helpers.tls import assert_still_serves, client_context, closed_by_peer, connect, get, read_response
 
 GENEROUS = 60

@@ -6,7 +6,8 @@ import subprocess
 
 from authlib.common.security import generate_token
 
-from conftest import BINARY, Api, create_api_key, start_server
+from helpers.api import Api
+from helpers.server import BINARY, create_api_key, start_server
 from helpers.oauth import Browser, create_user_with_password, forms
 from test_partner_access import Partner
 

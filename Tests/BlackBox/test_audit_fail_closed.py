@@ -8,7 +8,8 @@ import subprocess
 
 import requests
 
-from conftest import BINARY, Api, create_api_key, start_server
+from helpers.api import Api
+from helpers.server import BINARY, create_api_key, start_server
 from helpers.oauth import Browser, create_user_with_password
 from test_partner_access import Partner
 

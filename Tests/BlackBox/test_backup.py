@@ -6,7 +6,8 @@ import threading
 
 import requests
 
-from conftest import BINARY, Api, create_api_key, start_server
+from helpers.api import Api
+from helpers.server import BINARY, create_api_key, start_server
 from test_events_api import birth, event, seeded
 
 

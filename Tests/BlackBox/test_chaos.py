@@ -3,7 +3,7 @@ after each one every acknowledged event, award, token, revocation and audit row 
 import os
 import subprocess
 
-from conftest import BINARY, ROOT
+from helpers.server import BINARY, ROOT
 
 MUST_BE_NONZERO = [
     "kills survived",

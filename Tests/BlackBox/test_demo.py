@@ -2,7 +2,7 @@
 import shlex
 import subprocess
 
-from conftest import BINARY, start_server
+from helpers.server import BINARY, start_server
 
 
 def test_demo_commands_show_the_rewards(fresh_folder):

@@ -6,7 +6,7 @@ import subprocess
 
 import requests
 
-from conftest import BINARY
+from helpers.server import BINARY
 from test_partner_access import Partner
 
 MARKER = "INJECTED-7f3a"

@@ -7,7 +7,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import requests
 
-from conftest import Api, create_api_key, start_server
+from helpers.api import Api
+from helpers.server import create_api_key, start_server
 from helpers.oauth import create_user_with_password
 from test_events_api import event, unique
 from test_partner_access import Partner

@@ -7,7 +7,8 @@ import time
 
 import pytest
 
-from conftest import BINARY, Api, create_api_key, start_server
+from helpers.api import Api
+from helpers.server import BINARY, create_api_key, start_server
 
 
 def serve_args(folder):

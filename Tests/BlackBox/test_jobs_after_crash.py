@@ -3,7 +3,8 @@ import signal
 import subprocess
 import time
 
-from conftest import BINARY, Api, create_api_key, start_server
+from helpers.api import Api
+from helpers.server import BINARY, create_api_key, start_server
 from test_events_api import event, unique
 
 

@@ -1,7 +1,8 @@
 """The server logs JSON lines carrying request ids, and never a secret it handled."""
 import json
 
-from conftest import Api, create_api_key, start_server
+from helpers.api import Api
+from helpers.server import create_api_key, start_server
 from helpers.oauth import Browser, create_user_with_password
 from test_events_api import birth, event, seeded
 from test_partner_access import Partner, programs_of

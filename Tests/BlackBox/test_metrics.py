@@ -3,7 +3,8 @@ import socket
 import re
 import subprocess
 
-from conftest import BINARY, Api, create_api_key, start_server
+from helpers.api import Api
+from helpers.server import BINARY, create_api_key, start_server
 from helpers.oauth import create_user_with_password
 from test_events_api import birth, event, seeded
 from test_partner_access import Partner, programs_of

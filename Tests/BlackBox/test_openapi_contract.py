@@ -15,7 +15,8 @@ from urllib.parse import unquote
 import pytest
 import requests
 
-from conftest import Api, ROOT, create_api_key, start_server
+from helpers.api import Api
+from helpers.server import ROOT, create_api_key, start_server
 from helpers.oauth import Browser, authorization_code_token
 from helpers.spec_examples import SpecExamples
 from test_oauth_flow import REDIRECT

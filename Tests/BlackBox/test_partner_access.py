@@ -233,7 +233,8 @@ def test_sign_in_link_is_single_use(server, admin, app_key):
 
 
 def test_rate_limit_per_partner(fresh_folder):
-    from conftest import BINARY, Api, create_api_key, start_server
+    from helpers.api import Api
+    from helpers.server import BINARY, create_api_key, start_server
     server = start_server(fresh_folder, "--partner-rate-limit", "3")
     try:
         admin = Api(server, create_api_key(fresh_folder, "admin"))

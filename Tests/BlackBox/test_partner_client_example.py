@@ -10,7 +10,8 @@ import threading
 import time
 from pathlib import Path
 
-from conftest import ROOT, Api, create_api_key, start_server
+from helpers.api import Api
+from helpers.server import ROOT, create_api_key, start_server
 from helpers.oauth import Browser, create_user_with_password
 from test_events_api import at, unique
 

@@ -2,7 +2,8 @@
 import sqlite3
 import time
 
-from conftest import Api, create_api_key, start_server
+from helpers.api import Api
+from helpers.server import create_api_key, start_server
 
 LONG_AGO = "2000-01-01 00:00:00.000"
 FUTURE = "2999-01-01 00:00:00.000"

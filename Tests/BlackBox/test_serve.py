@@ -10,7 +10,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.x509.oid import ExtendedKeyUsageOID
 
-from conftest import BINARY, free_port, start_server
+from helpers.server import BINARY, free_port, start_server
 
 
 def test_server_binary_links_system_openssl_and_no_boringssl():

@@ -8,7 +8,8 @@ import time
 import requests
 from requests.adapters import HTTPAdapter
 
-from conftest import Api, create_api_key, start_server
+from helpers.api import Api
+from helpers.server import create_api_key, start_server
 from helpers.oauth import create_user_with_password, forms
 from test_events_api import unique
 from test_partner_access import Partner

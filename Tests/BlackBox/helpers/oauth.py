@@ -4,7 +4,8 @@ from urllib.parse import urljoin
 
 import requests
 
-from conftest import create_api_key, Api
+from helpers.api import Api
+from helpers.server import create_api_key
 from helpers.html_forms import forms  # the form parser shared with the chaos run
 
 
@@ -49,7 +50,7 @@ def create_user_with_password(admin: Api, user_id: str, employer: str | None, pa
 
 def create_partner(folder, name: str, redirect_uri: str, programs=()) -> tuple[str, str]:
     import subprocess
-    from conftest import BINARY
+    from helpers.server import BINARY
     args = [str(BINARY), "partner", "create", "--data-dir", str(folder / "data"), "--name", name, "--redirect-uri", redirect_uri]
     for program in programs:
         args += ["--program", program]
