@@ -9,7 +9,7 @@ from authlib.common.security import generate_token
 from helpers.api import Api
 from helpers.server import BINARY, create_api_key, start_server
 from helpers.oauth import Browser, create_user_with_password, forms
-from test_partner_access import Partner
+from helpers.partners import Partner
 
 
 def audit(folder, *args) -> subprocess.CompletedProcess:

@@ -11,7 +11,7 @@ import requests
 from helpers.api import Api
 from helpers.server import BINARY, create_api_key, start_server
 from helpers.oauth import Browser, create_user_with_password
-from test_partner_access import Partner
+from helpers.partners import Partner
 
 FAULT = "CREATE TRIGGER injected_audit_fault BEFORE INSERT ON auditEvent BEGIN SELECT RAISE(ABORT, 'injected audit fault'); END"
 

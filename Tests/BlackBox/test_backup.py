@@ -8,7 +8,7 @@ import requests
 
 from helpers.api import Api
 from helpers.server import BINARY, create_api_key, start_server
-from test_events_api import birth, event, seeded
+from helpers.events import birth, event, seeded
 
 
 def test_backup_under_load_restores_to_a_consistent_verifiable_database(fresh_folder, tmp_path):

@@ -11,10 +11,9 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
-from helpers.oauth import create_user_with_password
-from test_oauth_flow import REDIRECT, client_for, discovery
-from test_partner_access import Partner
-from test_events_api import unique
+from helpers.oauth import create_user_with_password, REDIRECT, client_for, discovery
+from helpers.partners import Partner
+from helpers.events import unique
 from authlib.common.security import generate_token
 
 

@@ -6,10 +6,9 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import requests
 from authlib.common.security import generate_token
 
-from helpers.oauth import Browser, create_user_with_password, forms
-from test_events_api import unique
-from test_oauth_flow import REDIRECT
-from test_partner_access import Partner
+from helpers.oauth import Browser, create_user_with_password, forms, REDIRECT
+from helpers.events import unique
+from helpers.partners import Partner
 from authlib.oauth2.rfc7636 import create_s256_code_challenge
 
 

@@ -7,7 +7,7 @@ import subprocess
 import requests
 
 from helpers.server import BINARY
-from test_partner_access import Partner
+from helpers.partners import Partner
 
 MARKER = "INJECTED-7f3a"
 

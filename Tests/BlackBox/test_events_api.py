@@ -1,47 +1,16 @@
 """Event intake and the app's view over real HTTPS, against the built server and its SQLite file."""
-import itertools
 import time
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
-_ids = itertools.count()
-
-
-def unique(prefix: str) -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:8]}-{next(_ids)}"
-
-
-def at(days_ago: int = 0, hours: int = 0) -> str:
-    return (datetime.now(timezone.utc) - timedelta(days=days_ago, hours=hours)).isoformat()
-
-
-def seeded(admin, *programs) -> tuple[str, str]:
-    """A new employer with `programs` and a user of it; returns (employer id, user id)."""
-    employer, user = unique("emp"), unique("user")
-    assert admin.post("/v1/employers", {"id": employer, "name": "Employer"}).status_code == 201
-    for program in programs:
-        created = admin.post(f"/v1/employers/{employer}/programs", program)
-        assert created.status_code == 201, created.text
-    assert admin.post("/v1/users", {"id": user, "employer_id": employer, "timezone": "UTC"}).status_code == 201
-    return employer, user
+from helpers.events import birth, event, seeded, unique
 
 
 def five_days(reward="Pregnancy pillow", repeatable=False):
     return {"name": "Log 5 days in a row", "incentive": "consecutive-days", "parameters": {"days": 5},
             "reward": {"name": reward}, "repeatable": repeatable}
-
-
-def birth(reward="Baby kit"):
-    return {"name": "Report a birth", "incentive": "event-reported",
-            "parameters": {"type": "fact", "value": "gave birth"}, "reward": {"name": reward}}
-
-
-def event(user, days_ago=0, type="mood", value="good", event_id=None, **extra):
-    return {"event_id": event_id or unique("ev"), "user_id": user, "type": type, "value": value,
-            "occurred_at": at(days_ago), **extra}
 
 
 def rewards(response) -> list[str]:

@@ -6,8 +6,8 @@ import hmac
 import re
 
 from helpers.oauth import create_user_with_password
-from test_events_api import event, seeded, unique
-from test_partner_access import Partner, programs_of
+from helpers.events import event, seeded, unique
+from helpers.partners import Partner, programs_of
 
 REPEATED = {"name": "Every report", "incentive": "event-reported", "parameters": {"type": "fact"},
             "reward": {"name": "Points"}, "repeatable": True}

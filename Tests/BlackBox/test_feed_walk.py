@@ -10,8 +10,8 @@ import requests
 from helpers.api import Api
 from helpers.server import create_api_key, start_server
 from helpers.oauth import create_user_with_password
-from test_events_api import event, unique
-from test_partner_access import Partner
+from helpers.events import event, unique
+from helpers.partners import Partner
 
 REPEATED_BIRTH = {"name": "Every report", "incentive": "event-reported", "parameters": {"type": "fact"},
                   "reward": {"name": "Points"}, "repeatable": True}

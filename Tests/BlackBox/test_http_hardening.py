@@ -5,8 +5,8 @@ import json
 import requests
 
 from helpers.oauth import Browser
-from test_events_api import unique
-from test_partner_access import Partner
+from helpers.events import unique
+from helpers.partners import Partner
 
 METADATA_PATH = "/.well-known/oauth-protected-resource/v1"
 

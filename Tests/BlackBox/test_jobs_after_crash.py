@@ -5,7 +5,7 @@ import time
 
 from helpers.api import Api
 from helpers.server import BINARY, create_api_key, start_server
-from test_events_api import event, unique
+from helpers.events import event, unique
 
 
 def jobs(folder) -> list[str]:

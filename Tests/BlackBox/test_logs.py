@@ -4,8 +4,8 @@ import json
 from helpers.api import Api
 from helpers.server import create_api_key, start_server
 from helpers.oauth import Browser, create_user_with_password
-from test_events_api import birth, event, seeded
-from test_partner_access import Partner, programs_of
+from helpers.events import birth, event, seeded
+from helpers.partners import Partner, programs_of
 
 
 def test_logs_are_json_with_request_ids_and_no_secrets(fresh_folder):

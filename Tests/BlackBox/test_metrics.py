@@ -6,8 +6,8 @@ import subprocess
 from helpers.api import Api
 from helpers.server import BINARY, create_api_key, start_server
 from helpers.oauth import create_user_with_password
-from test_events_api import birth, event, seeded
-from test_partner_access import Partner, programs_of
+from helpers.events import birth, event, seeded
+from helpers.partners import Partner, programs_of
 
 
 def samples(text: str) -> dict[str, float]:

@@ -1,31 +1,12 @@
 """An unmodified authlib client runs discovery, authorization with PKCE (forms submitted), token,
 refresh and revocation over HTTPS, and verifies the access token with the published JWKS."""
 import requests
-from authlib.integrations.requests_client import OAuth2Session
 from joserfc import jwt
 from joserfc.jwk import KeySet
 from authlib.common.security import generate_token
 
-from helpers.oauth import Browser, create_partner, create_user_with_password, forms
-from test_events_api import unique
-
-REDIRECT = "https://partner.example/callback"
-
-
-def discovery(server) -> dict:
-    metadata = requests.get(f"{server.base_url}/.well-known/oauth-authorization-server", verify=server.ca, timeout=30).json()
-    assert metadata["issuer"] == f"https://127.0.0.1:{server.port}"
-    assert metadata["code_challenge_methods_supported"] == ["S256"]
-    return metadata
-
-
-def client_for(server, client_id, secret, method="client_secret_basic") -> OAuth2Session:
-    client = OAuth2Session(client_id, secret, scope="achievements:read", redirect_uri=REDIRECT,
-                           code_challenge_method="S256", token_endpoint_auth_method=method)
-    client.trust_env = False  # else REQUESTS_CA_BUNDLE would override our CA
-    client.verify = server.ca
-    return client
-
+from helpers.events import unique
+from helpers.oauth import REDIRECT, Browser, client_for, create_partner, create_user_with_password, discovery, forms
 
 def test_authlib_full_flow(server, admin):
     metadata = discovery(server)

@@ -17,9 +17,8 @@ import requests
 
 from helpers.api import Api
 from helpers.server import ROOT, create_api_key, start_server
-from helpers.oauth import Browser, authorization_code_token
+from helpers.oauth import Browser, authorization_code_token, REDIRECT
 from helpers.spec_examples import SpecExamples
-from test_oauth_flow import REDIRECT
 
 HERE = Path(__file__).resolve().parent
 SPEC = ROOT / "openapi.yaml"

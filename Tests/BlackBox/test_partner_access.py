@@ -8,45 +8,14 @@ import threading
 
 import requests
 
-from helpers.oauth import Browser, create_user_with_password, forms
-from test_events_api import event, seeded, unique, birth
-from test_oauth_flow import REDIRECT, client_for, discovery
+from helpers.events import event, seeded, unique, birth
+from helpers.oauth import REDIRECT, Browser, create_user_with_password, forms
+from helpers.partners import Partner, programs_of
 from authlib.common.security import generate_token
 
 
 def b64(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-
-class Partner:
-    """A partner registered through the admin API, with an authlib client."""
-
-    def __init__(self, server, admin, name, programs):
-        created = admin.post("/v1/partners", {"name": name, "redirect_uris": [REDIRECT],
-                                              "scopes": ["achievements:read"], "program_ids": programs})
-        assert created.status_code == 201, created.text
-        self.server = server
-        self.client_id = created.json()["client_id"]
-        self.secret = created.json()["client_secret"]
-        self.metadata = discovery(server)
-
-    def client(self):
-        return client_for(self.server, self.client_id, self.secret)
-
-    def user_token(self, user, password) -> dict:
-        client = self.client()
-        verifier = generate_token(48)
-        url, _ = client.create_authorization_url(self.metadata["authorization_endpoint"], code_verifier=verifier)
-        location = Browser(self.server).authorize(url, user, password)
-        return client.fetch_token(self.metadata["token_endpoint"], authorization_response=location, code_verifier=verifier)
-
-    def feed(self, access_token, **params):
-        return requests.get(f"{self.server.base_url}/v1/achievements", params=params, verify=self.server.ca, timeout=30,
-                            headers={"Authorization": f"Bearer {access_token}"})
-
-
-def programs_of(admin, employer):
-    return [p["id"] for p in admin.get(f"/v1/employers/{employer}/programs").json()["data"]]
 
 
 def test_partners_see_only_their_programs_and_granted_users(server, admin, app_key):

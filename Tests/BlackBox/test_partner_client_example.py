@@ -13,7 +13,7 @@ from pathlib import Path
 from helpers.api import Api
 from helpers.server import ROOT, create_api_key, start_server
 from helpers.oauth import Browser, create_user_with_password
-from test_events_api import at, unique
+from helpers.events import at, unique
 
 EXAMPLE = ROOT / "examples" / "partner_client.py"
 REDIRECT = "https://partner.example/callback"

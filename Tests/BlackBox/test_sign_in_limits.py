@@ -11,8 +11,8 @@ from requests.adapters import HTTPAdapter
 from helpers.api import Api
 from helpers.server import create_api_key, start_server
 from helpers.oauth import create_user_with_password, forms
-from test_events_api import unique
-from test_partner_access import Partner
+from helpers.events import unique
+from helpers.partners import Partner
 
 
 class SourceAddressAdapter(HTTPAdapter):

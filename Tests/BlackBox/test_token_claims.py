@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 
 from helpers.api import Api
 from helpers.server import BINARY, create_api_key, start_server
-from test_partner_access import Partner
+from helpers.partners import Partner
 
 # The 10-minute lifetime we issue plus the server's clock leeway (TokenSettings).
 LIFETIME, LEEWAY = 600, 30

@@ -3,10 +3,28 @@ import re
 from urllib.parse import urljoin
 
 import requests
+from authlib.integrations.requests_client import OAuth2Session
 
 from helpers.api import Api
 from helpers.server import create_api_key
 from helpers.html_forms import forms  # the form parser shared with the chaos run
+
+REDIRECT = "https://partner.example/callback"
+
+
+def discovery(server) -> dict:
+    metadata = requests.get(f"{server.base_url}/.well-known/oauth-authorization-server", verify=server.ca, timeout=30).json()
+    assert metadata["issuer"] == f"https://127.0.0.1:{server.port}"
+    assert metadata["code_challenge_methods_supported"] == ["S256"]
+    return metadata
+
+
+def client_for(server, client_id, secret, method="client_secret_basic") -> OAuth2Session:
+    client = OAuth2Session(client_id, secret, scope="achievements:read", redirect_uri=REDIRECT,
+                           code_challenge_method="S256", token_endpoint_auth_method=method)
+    client.trust_env = False  # else REQUESTS_CA_BUNDLE would override our CA
+    client.verify = server.ca
+    return client
 
 
 class Browser:
