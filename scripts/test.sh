@@ -22,5 +22,5 @@ swift test --skip-build
 echo "swift test: done at $((SECONDS - started))s"
 
 INCENTIVES_BIN="$(swift build --show-bin-path)/incentives" \
-  .venv/bin/pytest tests/blackbox -q -rs -p no:cacheprovider
+  .venv/bin/pytest Tests/BlackBox -q -rs -p no:cacheprovider
 echo "black-box tests: done at $((SECONDS - started))s"
