@@ -122,3 +122,18 @@ def test_a_flood_of_refused_credentials_is_summarised_not_logged_row_by_row(fres
     assert 20 <= len(exact) <= 40  # 20 a source and minute; the run may straddle a minute
     assert len(exact) + sum(int(json.loads(s["detail"])["refusals"]) for s in summaries) == 60
     assert summaries and all(s["address"] == "127.0.0.1" for s in summaries)
+
+
+def test_a_sign_in_link_is_not_spent_without_its_audit_row(fresh_folder):
+    server = start_server(fresh_folder)
+    try:
+        admin = Api(server, create_api_key(fresh_folder, "admin", "events:write"))
+        assert admin.post("/v1/users", {"id": "link-user", "timezone": "UTC"}).status_code == 201
+        link = admin.post("/v1/users/link-user/sign-in-links").json()["url"]
+        set_fault(fresh_folder, True)
+        unavailable(requests.get(link, verify=server.ca, timeout=30, allow_redirects=False))
+        set_fault(fresh_folder, False)
+        signed_in = requests.get(link, verify=server.ca, timeout=30, allow_redirects=False)
+        assert signed_in.status_code == 303 and "__Host-incentives_session=" in signed_in.headers.get("Set-Cookie", "")
+    finally:
+        assert server.stop() == 0

@@ -3,11 +3,15 @@ token no longer counts; the exact reason is in the audit row."""
 import base64
 import json
 import subprocess
+import time
+from urllib.parse import parse_qs, urlencode, urlparse
 
 import requests
 
+from helpers.oauth import REDIRECT
 from helpers.server import BINARY
 from helpers.partners import Partner
+from helpers.tokens import claims_of, mint
 
 MARKER = "INJECTED-7f3a"
 
@@ -48,9 +52,8 @@ def test_a_revoked_and_an_expired_token_are_refused_alike(server, admin):
     partner = Partner(server, admin, "Alike", [])
     client = partner.client()
     live = client.fetch_token(partner.metadata["token_endpoint"], grant_type="client_credentials")["access_token"]
-    header, payload, signature = live.split(".")
-    claims = json.loads(base64.urlsafe_b64decode(payload + "=="))
-    expired = header + "." + b64(json.dumps({**claims, "exp": 1000}).encode()) + "." + signature  # refused before the signature matters
+    # Well signed by the server's own key, issued 50 minutes ago: expired, and nothing else wrong with it.
+    expired = mint(server.folder / "data", claims_of(partner, iat=int(time.time()) - 3000))
     assert client.revoke_token(partner.metadata["revocation_endpoint"], token=live).status_code == 200
     revoked_answer, expired_answer = partner.feed(live), partner.feed(expired)
     assert revoked_answer.status_code == expired_answer.status_code == 401
@@ -59,3 +62,14 @@ def test_a_revoked_and_an_expired_token_are_refused_alike(server, admin):
     introspected = requests.post(partner.metadata["introspection_endpoint"], data={"token": live},
                                  auth=(partner.client_id, partner.secret), verify=server.ca, timeout=30).json()
     assert introspected == {"active": False}
+
+
+def test_a_repeated_authorize_parameter_is_not_named_in_the_redirect(server, admin):
+    partner = Partner(server, admin, "Repeated", [])
+    query = urlencode([("client_id", partner.client_id), ("redirect_uri", REDIRECT), ("response_type", "code"),
+                       ("code_challenge_method", "S256"), ("code_challenge", "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"),
+                       ("state", "s1"), (MARKER, "1"), (MARKER, "2")])
+    answer = requests.get(f"{server.base_url}/oauth/authorize?{query}", verify=server.ca, timeout=30, allow_redirects=False)
+    assert answer.status_code == 303, answer.text
+    redirect = parse_qs(urlparse(answer.headers["Location"]).query)
+    assert redirect["error"] == ["invalid_request"] and MARKER not in answer.headers["Location"]

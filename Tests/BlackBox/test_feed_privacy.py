@@ -94,6 +94,7 @@ def test_a_since_or_cursor_from_the_old_global_numbering_is_refused_with_a_resta
     partner = Partner(server, admin, "Old numbering", [])
     token = machine_token(partner)
     assert partner.feed(token, since="0").status_code == 200
+    assert partner.feed(token, since="+1000000000001").status_code == 400  # only as issued
     old = partner.feed(token, since="18421")
     assert old.status_code == 400 and old.headers["Content-Type"].startswith("application/problem+json")
     assert "beginning" in old.json()["detail"] and old.json()["errors"][0]["field"] == "since"

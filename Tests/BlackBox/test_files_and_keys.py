@@ -60,6 +60,18 @@ def test_everything_in_the_data_folder_is_private(fresh_folder):
         assert mode == expected, (name, mode)
 
 
+def test_a_store_made_before_the_folder_was_private_is_made_private(fresh_folder):
+    first_run(fresh_folder)
+    data = fresh_folder / "data"
+    os.chmod(data, 0o755)
+    store = [data / f"incentives.sqlite{suffix}" for suffix in ("", "-wal", "-shm")]
+    for file in store:
+        os.chmod(file, 0o644)  # as the service made them before issue 17
+    first_run(fresh_folder)
+    assert stat.S_IMODE(os.stat(data).st_mode) == 0o700
+    assert [oct(stat.S_IMODE(os.stat(file).st_mode)) for file in store] == ["0o600"] * 3
+
+
 @pytest.mark.parametrize("name, damage", [
     ("audit.key", "exposed"), ("audit.key", "short"), ("api-key-hmac.key", "short"), ("oauth-hmac.key", "exposed"),
     ("pairwise-subject.key", "long"), ("feed-cursor.key", "exposed"), ("keys/keys.json", "exposed"),
