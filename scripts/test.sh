@@ -15,6 +15,7 @@ if ! cmp -s requirements-test.txt .venv/.requirements 2>/dev/null; then
 fi
 
 started=$SECONDS
+python3 scripts/module-diagram.py --check  # ARCHITECTURE.md draws the modules from the real imports
 swift build --build-tests
 echo "build: $((SECONDS - started))s"
 
