@@ -79,3 +79,15 @@ def test_a_401_names_the_resource_metadata_whose_resource_is_the_tokens_audience
     assert document.json()["authorization_servers"] == [partner.metadata["issuer"]]
     # RFC 9728 §3.3: a document at the bare path would have to describe the root, which takes no token.
     assert requests.get(f"{base}/.well-known/oauth-protected-resource", verify=ca, timeout=30).status_code == 404
+
+
+def test_no_byte_of_a_body_is_read_before_the_credential(server, app_key):
+    def post(body: str, media_type: str, key: str | None = None):
+        headers = {"Content-Type": media_type, **({"Authorization": f"Bearer {key}"} if key else {})}
+        return requests.post(f"{server.base_url}/v1/events", data=body, headers=headers, verify=server.ca, timeout=30)
+
+    large = "x" * (70 * 1024)
+    assert post("plain", "text/plain").status_code == 401
+    assert post(large, "application/json").status_code == 401
+    assert post("plain", "text/plain", app_key.key).status_code == 415
+    assert post(large, "application/json", app_key.key).status_code == 413

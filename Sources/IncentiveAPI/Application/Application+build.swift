@@ -106,7 +106,6 @@ func buildRouter(configuration: AppConfiguration, services: AppServices) throws 
         .add(middleware: RequestSourceMiddleware())
         .add(middleware: ResourceChallengeMiddleware(settings: services.tokens.settings))
         .add(middleware: ResponseHeaderDecodingMiddleware())
-        .add(middleware: RequestBodyMiddleware())
     let apiKeys = APIKeyAuthenticator(keys: services.apiKeys, audit: audit)
     MetricsController(jobs: services.jobs, achievements: AchievementRepository(database: services.database), audit: services.audit)
         .addRoutes(to: api.group().add(middleware: APIKeyMiddleware(authenticator: apiKeys)))

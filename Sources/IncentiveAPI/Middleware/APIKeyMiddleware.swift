@@ -6,7 +6,7 @@ struct APIKeyMiddleware<Context: RequestContext>: RouterMiddleware {
     let authenticator: APIKeyAuthenticator
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let key = try await authenticator.authenticate(request.headers, path: request.uri.path)
+        let key = try await authenticator.authenticate(request.headers, path: RoutePath.normalized(request.uri.path))
         return try await RequestIdentity.$apiKey.withValue(key) { try await next(request, context) }
     }
 }

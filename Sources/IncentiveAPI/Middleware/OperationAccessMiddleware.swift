@@ -4,8 +4,8 @@ import IncentiveStore
 import OpenAPIRuntime
 
 /// Who may call each generated `/v1` operation, and with which credential, from one table keyed by
-/// operation: the credential is authenticated and the scope checked before the generated code
-/// reads or decodes the body, so a caller without the right gets 401 or 403 whatever it sent.
+/// operation: the credential is authenticated and the scope checked before anything reads the
+/// body (then `RequestBodyLimit`), so a caller without the right gets 401 or 403 whatever it sent.
 /// (Checked in a handler, the scope came after decoding, so a bad body answered 400 and told a
 /// caller without the scope what the operation accepts.)
 struct OperationAccessMiddleware: ServerMiddleware {
@@ -56,23 +56,27 @@ struct OperationAccessMiddleware: ServerMiddleware {
         guard let requirement = Self.requirements[operationID] else {
             throw APIProblem.forbidden("No access rule covers the operation \(operationID).")
         }
-        let path = String(request.path?.split(separator: "?", maxSplits: 1).first ?? "")
+        let path = RoutePath.normalized(request.path)
         switch requirement {
         case .apiKey(let scopes):
             let key = try await apiKeys.authenticate(request.headerFields, path: path)
             return try await RequestIdentity.$apiKey.withValue(key) {
                 try await refused(path) { try RequestIdentity.require(anyOf: scopes) }
-                return try await next(request, body, metadata)
+                return try await next(request, try await RequestBodyLimit.admit(request, body), metadata)
             }
         case .adminChange:
             let key = try await apiKeys.authenticate(request.headerFields, path: path)
             return try await RequestIdentity.$apiKey.withValue(key) {
                 try await refused(path) { try RequestIdentity.require(anyOf: .admin) }
-                return try await changes.run(key: key, method: request.method, path: path) { try await next(request, body, metadata) }
+                return try await changes.run(key: key, method: request.method, path: path) {
+                    try await next(request, try await RequestBodyLimit.admit(request, body), metadata)
+                }
             }
         case .session:
             let user = try await refused(path) { try await sessions.user(request) }
-            return try await RequestIdentity.$user.withValue(user) { try await next(request, body, metadata) }
+            return try await RequestIdentity.$user.withValue(user) {
+                try await next(request, try await RequestBodyLimit.admit(request, body), metadata)
+            }
         }
     }
 

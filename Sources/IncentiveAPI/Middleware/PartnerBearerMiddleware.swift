@@ -17,7 +17,7 @@ struct PartnerBearerMiddleware<Context: RequestContext>: RouterMiddleware {
     static var partnerScope: String { OAuthScope.achievementsRead.rawValue }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let path = request.uri.path
+        let path = RoutePath.normalized(request.uri.path)
         let source = AuditSource(context)
         let identity: BearerIdentity
         do {

@@ -76,8 +76,9 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             return APIProblem(status: .unsupportedMediaType, title: "Unsupported media type", detail: "Send application/json.")
         }
         if underlying is HTTPError { return problem(for: underlying) }
-        // The handler ran and failed for a reason of its own (database, OpenSSL): a server error.
-        if error.operationInput != nil { return .internalError }
+        // The handler or a middleware (a credential lookup) failed for a reason of its own
+        // (database, OpenSSL): a server error, which the runtime marks 500.
+        if error.operationInput != nil || error.httpStatus == .internalServerError { return .internalError }
         return .badRequest("The request does not match the API: \(text)")
     }
 

@@ -14,7 +14,6 @@ import OpenSSLCrypto
 /// together or not at all (DESIGN §6).
 public struct TokenService: Sendable {
     public let settings: TokenSettings
-    let keys: SigningKeyRing
     let pairwiseKey: HMACSHA256Key
     let grantLedger: GrantLedger
     let families: RefreshFamilies
@@ -28,7 +27,6 @@ public struct TokenService: Sendable {
         let tokens = OpaqueToken(hmacKey: hmacKey)
         let pairwise = HMACSHA256Key(pairwiseKey)
         self.settings = settings
-        self.keys = keys
         self.pairwiseKey = pairwise
         issuer = AccessTokenIssuer(settings: settings, keys: keys)
         verifier = AccessTokenVerifier(settings: settings, keys: keys, database: database)
