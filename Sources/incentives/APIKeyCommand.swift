@@ -24,7 +24,8 @@ struct APIKeyCommand: AsyncParsableCommand {
                 return scope
             }
             let services = try AppServices(configuration: try options.makeConfiguration())
-            let (_, plaintext) = try await services.apiKeys.create(name: name, scopes: Set(parsed))
+            let (_, plaintext) = try await services.apiKeys.create(
+                name: name, scopes: Set(parsed), audit: services.commandLineChange("apikey create", detail: ["name": name]))
             print(plaintext)
         }
     }
@@ -50,7 +51,9 @@ struct APIKeyCommand: AsyncParsableCommand {
 
         func run() async throws {
             let services = try AppServices(configuration: try options.makeConfiguration())
-            guard try await services.apiKeys.revoke(id: id) else { throw ValidationError("no key \(id)") }
+            guard try await services.apiKeys.revoke(id: id, audit: services.commandLineChange("apikey revoke", detail: ["api_key": id])) else {
+                throw ValidationError("no key \(id)")
+            }
             print("revoked \(id)")
         }
     }

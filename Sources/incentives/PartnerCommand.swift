@@ -18,7 +18,8 @@ struct PartnerCommand: AsyncParsableCommand {
         func run() async throws {
             let services = try AppServices(configuration: try options.makeConfiguration())
             let (partner, secret) = try await services.partners.create(
-                name: name, redirectURIs: redirectURIs, scopes: scopes, programIDs: programs)
+                name: name, redirectURIs: redirectURIs, scopes: scopes, programIDs: programs,
+                audit: services.commandLineChange("partner create", detail: ["name": name]))
             print("client_id=\(partner.clientId)")
             print("client_secret=\(secret)")
         }

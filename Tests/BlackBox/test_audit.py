@@ -40,6 +40,8 @@ def test_full_flow_is_audited_and_tampering_is_named(fresh_folder):
     for expected in [("admin.change", "ok"), ("sign_in", "ok"), ("consent.granted", "ok"), ("token.issued", "ok"),
                      ("partner.call", "ok"), ("consent.revoked", "ok"), ("credential.refused", "denied")]:
         assert expected in types, (expected, types)
+    # The admin key was made on the command line: that is an admin change too, audited in its transaction.
+    assert any(r["type"] == "admin.change" and '"command":"apikey create"' in (r["detail"] or "") for r in rows)
     call = next(r for r in rows if r["type"] == "partner.call")
     assert call["clientId"] == partner.client_id and call["jti"] and call["grantId"] and call["subject"]
     assert call["status"] == 200 and call["rows"] == 0 and call["requestId"] and call["address"] == "127.0.0.1"

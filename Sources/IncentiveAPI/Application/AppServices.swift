@@ -66,6 +66,13 @@ public struct AppServices: Sendable {
             auditAPI: AuditAPIHandler(chain: audit))
     }
 
+    /// The `admin.change` row of a change made on the command line, for the repository to append
+    /// in the change's transaction.
+    public func commandLineChange(_ command: String, detail: [String: String] = [:]) -> AuditedChange {
+        AuditedChange(chain: audit, fact: AuditFact(
+            .adminChange, .ok, detail: AuditFact.detail(detail.merging(["by": "command line", "command": command]) { $1 })))
+    }
+
     /// The audit MAC key; with `creating: false` a missing key file is an error, not a new key.
     public static func auditKey(configuration: AppConfiguration, creating: Bool = true) throws -> [UInt8] {
         if let hex = ProcessInfo.processInfo.environment["INCENTIVES_AUDIT_KEY"] {

@@ -30,13 +30,17 @@ public struct APIKeyRepository: Sendable {
     }
 
     /// Creates a key; the returned plaintext is never stored and cannot be shown again.
-    public func create(name: String, scopes: Set<APIScope>, now: Date = Date()) async throws -> (record: APIKeyRecord, plaintext: String) {
+    public func create(name: String, scopes: Set<APIScope>, now: Date = Date(),
+                       audit: AuditedChange? = nil) async throws -> (record: APIKeyRecord, plaintext: String) {
         guard !scopes.isEmpty else { throw StoreError.invalid(field: "scope", reason: "at least one scope is required") }
         let id = Hex.encode(SecureRandom.bytes(5))
         let plaintext = Self.prefix + id + "_" + Base64URL.encode(SecureRandom.bytes(32))
         let record = APIKeyRecord(id: id, name: name, hash: hash(plaintext),
                                   scopes: scopes.map(\.rawValue).sorted().joined(separator: " "), createdAt: now, revokedAt: nil)
-        try await database.writer.write { db in try record.insert(db) }
+        try await database.writer.write { db in
+            try record.insert(db)
+            try audit?.append(at: now, in: db)
+        }
         return (record, plaintext)
     }
 
@@ -59,11 +63,12 @@ public struct APIKeyRepository: Sendable {
     }
 
     /// Revokes a key at once; returns false when there is no such key.
-    public func revoke(id: String, now: Date = Date()) async throws -> Bool {
+    public func revoke(id: String, now: Date = Date(), audit: AuditedChange? = nil) async throws -> Bool {
         try await database.writer.write { db in
             guard var record = try APIKeyRecord.fetchOne(db, key: id) else { return false }
             if record.revokedAt == nil { record.revokedAt = now }
             try record.update(db)
+            try audit?.append(at: now, in: db)
             return true
         }
     }
