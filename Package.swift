@@ -39,6 +39,17 @@ let package = Package(
             pkgConfig: "openssl",
             providers: [.apt(["libssl-dev"])]
         ),
+        .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
+        // PostgreSQL through the system libpq (no BoringSSL), its blocking calls on a thread pool of its own.
+        .target(
+            name: "PostgresClient",
+            dependencies: ["CLibPQ", .product(name: "NIOPosix", package: "swift-nio")],
+            swiftSettings: strict
+        ),
         .target(
             name: "OpenSSLCrypto",
             dependencies: ["COpenSSL"],
@@ -162,6 +173,12 @@ let package = Package(
         .testTarget(
             name: "IncentiveStoreTests",
             dependencies: ["IncentiveStore", "IncentiveEngine", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict
+        ),
+        // Runs against a real server when INCENTIVES_TEST_POSTGRES_URL is set (scripts/postgres-test-server.sh).
+        .testTarget(
+            name: "PostgresClientTests",
+            dependencies: ["PostgresClient"],
             swiftSettings: strict
         ),
         .testTarget(

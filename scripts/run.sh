@@ -3,5 +3,5 @@
 # under ./certs. Extra arguments go to `incentives serve` (see `swift run incentives serve --help`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/install-system-packages.sh libssl-dev libsqlite3-dev pkg-config
+scripts/install-system-packages.sh libssl-dev libsqlite3-dev libpq-dev pkg-config
 exec swift run incentives serve "$@"

@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-scripts/install-system-packages.sh libssl-dev libsqlite3-dev pkg-config curl binutils python3 python3-venv chromium chromium-driver
+scripts/install-system-packages.sh libssl-dev libsqlite3-dev libpq-dev pkg-config curl binutils python3 python3-venv chromium chromium-driver
 
 # A pinned .venv, rebuilt only when requirements-test.txt changes.
 if ! cmp -s requirements-test.txt .venv/.requirements 2>/dev/null; then
@@ -18,6 +18,13 @@ started=$SECONDS
 python3 scripts/module-diagram.py --check  # ARCHITECTURE.md draws the modules from the real imports
 swift build --build-tests
 echo "build: $((SECONDS - started))s"
+
+# A throwaway PostgreSQL server for the PostgresClient tests (installs Debian's postgresql if missing),
+# stopped and removed however this script ends.
+scripts/postgres-test-server.sh start >/dev/null
+trap 'scripts/postgres-test-server.sh stop' EXIT
+source .build-postgres/server.env
+echo "postgres test server: up at $((SECONDS - started))s"
 
 swift test --skip-build
 echo "swift test: done at $((SECONDS - started))s"
