@@ -35,11 +35,13 @@ struct PostgresPoolTests {
             try connection.query("CREATE TABLE pool_concurrent (side text PRIMARY KEY)")
         }
         let bothInserted = Rendezvous()
+        let bothRead = Rendezvous()  // neither commits before the other has read
         func side(_ name: String, _ role: Rendezvous.Side) async throws -> (pid: Int32, visible: [String]) {
             try await pool.withTransaction { connection in
                 try connection.query("INSERT INTO pool_concurrent (side) VALUES ($1)", [name])
                 try bothInserted.arrive(as: role)
                 let visible = try connection.query("SELECT side FROM pool_concurrent ORDER BY side").rows.map { try $0.string("side") ?? "" }
+                try bothRead.arrive(as: role)
                 return (connection.backendProcessID, visible)
             }
         }
