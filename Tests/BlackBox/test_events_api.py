@@ -154,3 +154,11 @@ def test_openapi_document_is_served(server):
     import requests
     response = requests.get(f"{server.base_url}/openapi.yaml", verify=server.ca, timeout=30)
     assert response.status_code == 200 and response.text.startswith("openapi: 3.1")
+
+
+def test_a_name_with_a_nul_character_is_refused_not_stored_empty(admin):
+    employer, _ = seeded(admin)
+    program = {**birth(), "name": "\u0000Report a birth"}
+    refused = admin.post(f"/v1/employers/{employer}/programs", program)
+    assert refused.status_code == 400 and refused.json()["errors"][0]["field"] == "name", refused.text
+    assert admin.get(f"/v1/employers/{employer}/programs").json()["data"] == []

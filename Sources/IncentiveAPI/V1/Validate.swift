@@ -6,6 +6,10 @@ enum Validate {
         guard range.contains(text.count) else {
             throw APIProblem.badRequest("\(field) must be \(range.lowerBound) to \(range.upperBound) characters", field: field)
         }
+        // SQLite's text reads stop at a NUL: "\u0000x" would be stored and read back as "".
+        guard !text.unicodeScalars.contains("\u{0}") else {
+            throw APIProblem.badRequest("\(field) must not contain NUL characters", field: field)
+        }
     }
 
     /// Ids the app chooses: printable, no spaces or slashes, 1 to 200 characters.
