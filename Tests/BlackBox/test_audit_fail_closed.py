@@ -9,6 +9,7 @@ import subprocess
 import requests
 
 from helpers.api import Api
+from helpers.audit import exported_rows
 from helpers.server import BINARY, create_api_key, start_server
 from helpers.oauth import Browser, create_user_with_password
 from helpers.partners import Partner
@@ -95,9 +96,7 @@ def test_reuse_rows_name_client_and_grant_and_sign_in_links_are_audited(fresh_fo
         assert reused.status_code == 400 and reused.json()["error"] == "invalid_grant"
     finally:
         assert server.stop() == 0
-    rows = [json.loads(line) for line in subprocess.run(
-        [str(BINARY), "audit", "export", "--data-dir", str(fresh_folder / "data")],
-        capture_output=True, text=True, timeout=120, check=True).stdout.splitlines()]
+    rows = exported_rows(fresh_folder / "data")
     [reuse] = [r for r in rows if r["type"] == "reuse.detected"]
     assert reuse["clientId"] == partner.client_id and reuse["grantId"], reuse
     [minted] = [r for r in rows if r["type"] == "sign_in_link.created"]
@@ -114,9 +113,7 @@ def test_a_flood_of_refused_credentials_is_summarised_not_logged_row_by_row(fres
             assert refused.status_code == 401
     finally:
         assert server.stop() == 0  # the shutdown writes the last summary rows
-    rows = [json.loads(line) for line in subprocess.run(
-        [str(BINARY), "audit", "export", "--data-dir", str(fresh_folder / "data")],
-        capture_output=True, text=True, timeout=120, check=True).stdout.splitlines()]
+    rows = exported_rows(fresh_folder / "data")
     exact = [r for r in rows if r["type"] == "credential.refused"]
     summaries = [r for r in rows if r["type"] == "credential.refused.summary"]
     assert 20 <= len(exact) <= 40  # 20 a source and minute; the run may straddle a minute

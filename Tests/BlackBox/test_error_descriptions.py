@@ -2,14 +2,13 @@
 token no longer counts; the exact reason is in the audit row."""
 import base64
 import json
-import subprocess
 import time
 from urllib.parse import parse_qs, urlencode, urlparse
 
 import requests
 
 from helpers.oauth import REDIRECT
-from helpers.server import BINARY
+from helpers.audit import exported_rows
 from helpers.partners import Partner
 from helpers.tokens import claims_of, mint
 
@@ -41,9 +40,7 @@ def test_oauth_errors_never_echo_input(server, admin):
     refused = partner.feed(forged)
     assert refused.status_code == 401 and MARKER not in refused.text and MARKER not in refused.headers["WWW-Authenticate"]
 
-    rows = [json.loads(line) for line in subprocess.run(
-        [str(BINARY), "audit", "export", "--data-dir", str(server.folder / "data")],
-        capture_output=True, text=True, timeout=120, check=True).stdout.splitlines()]
+    rows = exported_rows(server.folder / "data")
     reasons = [json.loads(r["detail"] or "{}").get("reason", "") for r in rows if r["type"] == "credential.refused"]
     assert any("unsupported" in reason or "grant_type" in reason for reason in reasons)
 

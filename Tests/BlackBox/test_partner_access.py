@@ -3,7 +3,6 @@ import base64
 import hashlib
 import hmac
 import json
-import subprocess
 import threading
 
 import requests
@@ -203,7 +202,8 @@ def test_sign_in_link_is_single_use(server, admin, app_key):
 
 def test_rate_limit_per_partner(fresh_folder):
     from helpers.api import Api
-    from helpers.server import BINARY, create_api_key, start_server
+    from helpers.audit import exported_rows
+    from helpers.server import create_api_key, start_server
     server = start_server(fresh_folder, "--partner-rate-limit", "3")
     try:
         admin = Api(server, create_api_key(fresh_folder, "admin"))
@@ -221,9 +221,7 @@ def test_rate_limit_per_partner(fresh_folder):
     finally:
         server.stop()  # graceful: the minute's summary row is written on the way out
     refused = sum(r.status_code == 429 for r in responses)
-    rows = [json.loads(line) for line in subprocess.run(
-        [str(BINARY), "audit", "export", "--data-dir", str(fresh_folder / "data")],
-        capture_output=True, text=True, timeout=120, check=True).stdout.splitlines()]
+    rows = exported_rows(fresh_folder / "data")
     own = [r for r in rows if r.get("clientId") == a.client_id and r.get("status") == 429]
     summaries = [r for r in rows if r.get("clientId") == a.client_id and r["type"] == "rate_limited.summary"]
     print(f"{refused} refusals audited as {len(own)} rows and {len(summaries)} summaries")

@@ -27,10 +27,8 @@ public struct ScopeSet: Hashable, Sendable, Sequence, ExpressibleByArrayLiteral,
     /// The space-separated form, sorted: how scopes are stored and sent.
     public var description: String { members.sorted().joined(separator: " ") }
 
-    public var isEmpty: Bool { members.isEmpty }
 
     public func contains(_ scope: String) -> Bool { members.contains(scope) }
-    public func contains(_ scope: OAuthScope) -> Bool { members.contains(scope.rawValue) }
     public func isSubset(of other: ScopeSet) -> Bool { members.isSubset(of: other.members) }
     public func makeIterator() -> Set<String>.Iterator { members.makeIterator() }
 }

@@ -7,7 +7,7 @@ struct AccessTokenIssuer: Sendable {
     let keys: SigningKeyRing
 
     func issue(
-        jti: String, clientID: String, subject: String, scopes: ScopeSet, grantID: String?, familyID: String?,
+               jti: String, clientID: String, subject: String, scopes: ScopeSet, grantID: String?, familyID: String?,
         refreshToken: String?, now: Date
     ) throws -> TokenResponse {
         let issuedAt = Int(now.timeIntervalSince1970)

@@ -13,7 +13,7 @@ struct GrantLedger: Sendable {
     /// The user's active grant to the partner if it covers `scopes`, else a new grant.
     /// Audited as `consent.granted` either way, in the same transaction.
     func grant(userID: String, partner: PartnerRecord, scopes: ScopeSet, now: Date = Date(),
-                      source: AuditSource = .none) async throws -> GrantRecord {
+               source: AuditSource = .none) async throws -> GrantRecord {
         try await database.writer.write { db in
             let existing = try Self.activeGrant(userID: userID, clientID: partner.clientId, in: db)
             let scope = scopes.description
@@ -46,7 +46,7 @@ struct GrantLedger: Sendable {
     /// With `userID`, only that user's grant (a user revoking their own). Audited as `consent.revoked`
     /// with `detail` (who revoked), and `adminChange` if an admin did, in the same transaction.
     func revokeGrant(id: String, userID: String? = nil, now: Date = Date(), source: AuditSource = .none,
-                            detail: [String: String] = [:], adminChange: AuditedChange? = nil) async throws {
+                     detail: [String: String] = [:], adminChange: AuditedChange? = nil) async throws {
         try await database.writer.write { db in
             guard var grant = try GrantRecord.fetchOne(db, key: id), userID == nil || grant.userId == userID else {
                 throw StoreError.notFound("grant \(id)")

@@ -15,7 +15,7 @@ struct RefreshFamilies: Sendable {
 
     /// Audited as `token.issued` (or `reuse.detected` for a code used twice) in the same transaction.
     func exchangeCode(partner: PartnerRecord, code: String, redirectURI: String?, verifier: String?, now: Date = Date(),
-                             source: AuditSource = .none) async throws -> TokenResponse {
+                      source: AuditSource = .none) async throws -> TokenResponse {
         guard let verifier, PKCE.isWellFormedVerifier(verifier) else { throw OAuthError.invalidGrant("code_verifier is missing or malformed") }
         let jti = OpaqueToken.identifier("jti_")
         let outcome: Result<(GrantRecord, RefreshFamilyRecord, String), OAuthError> = try await database.writer.write { db in
@@ -67,10 +67,10 @@ struct RefreshFamilies: Sendable {
     /// Audited as `token.refreshed` (or `reuse.detected`) in the same transaction, so a refresh whose
     /// row cannot be written rotates nothing and its retry is no reuse.
     func refresh(partner: PartnerRecord, refreshToken: String, scope: String?, now: Date = Date(),
-                        source: AuditSource = .none) async throws -> TokenResponse {
+                 source: AuditSource = .none) async throws -> TokenResponse {
         let settings = settings
         let jti = OpaqueToken.identifier("jti_")
-        let outcome: Result<(GrantRecord, RefreshFamilyRecord, String), OAuthError> = try await database.writer.write { db in
+        let outcome: Result<(GrantRecord, RefreshFamilyRecord, String, ScopeSet), OAuthError> = try await database.writer.write { db in
             guard var token = try RefreshTokenRecord.fetchOne(db, key: tokens.hash(refreshToken)),
                   var family = try RefreshFamilyRecord.fetchOne(db, key: token.familyId), family.clientId == partner.clientId
             else { return .failure(.invalidGrant("unknown refresh token")) }
@@ -91,8 +91,9 @@ struct RefreshFamilies: Sendable {
                 return .failure(.invalidGrant("the grant was revoked"))
             }
             // Checked before rotating: a refused scope must not use up the token.
+            let granted: ScopeSet
             do throws(OAuthError) {
-                _ = try ScopeSet.requested(scope, allowed: ScopeSet(parsing: family.scopes))
+                granted = try ScopeSet.requested(scope, allowed: ScopeSet(parsing: family.scopes))
             } catch {
                 return .failure(error)
             }
@@ -102,10 +103,9 @@ struct RefreshFamilies: Sendable {
             try family.update(db)
             try audit.appendChange(.tokenRefreshed, client: partner.clientId, grant: grant.id, jti: jti, source, now, in: db,
                             detail: ["grant_type": "refresh_token", "family_id": family.id])
-            return .success((grant, family, try newRefreshToken(familyID: family.id, now: now, in: db)))
+            return .success((grant, family, try newRefreshToken(familyID: family.id, now: now, in: db), granted))
         }
-        let (grant, family, newToken) = try outcome.get()
-        let granted = try ScopeSet.requested(scope, allowed: ScopeSet(parsing: family.scopes))
+        let (grant, family, newToken, granted) = try outcome.get()
         return try issuer.issue(jti: jti, clientID: partner.clientId, subject: subjects(partner.clientId).subject(of: grant.userId),
                                scopes: granted, grantID: grant.id, familyID: family.id, refreshToken: newToken, now: now)
     }

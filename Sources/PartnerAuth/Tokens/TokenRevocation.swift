@@ -12,7 +12,7 @@ struct TokenRevocation: Sendable {
     /// RFC 7009. A token of another client is refused and stays valid; an unknown token is fine.
     /// Audited as `token.revoked` in the same transaction.
     func revoke(partner: PartnerRecord, token: String, hint: String? = nil, now: Date = Date(),
-                       source: AuditSource = .none) async throws {
+                source: AuditSource = .none) async throws {
         let detail = ["token_type_hint": hint ?? ""]
         if let claims = try? verifier.decode(accessToken: token, now: now) {
             guard claims.clientID == partner.clientId else { throw OAuthError.unauthorizedClient("the token was issued to another client") }
